@@ -1,0 +1,133 @@
+//! The command line: clap definitions, and running each command against an
+//! injected context (paths, config, clock, output streams) so that the whole
+//! command path is testable below `main`.
+
+mod add;
+mod export;
+mod import;
+mod inbox;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::paths::Paths;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tend",
+    version,
+    about = "Answer the people who write to you, best first, within a daily time budget.",
+    long_about = "tend keeps the mentions, replies, DMs and emails people send you in one local \
+                  SQLite store, and puts the ones waiting for an answer in a queue.\n\n\
+                  Without a command, tend shows today's queue.",
+    after_help = "Data: --db or TEND_DB (default: the platform data directory, e.g. \
+                  ~/.local/share/tend/tend.db).\nConfig: --config or TEND_CONFIG (default: e.g. \
+                  ~/.config/tend/config.toml); `tend config --default` prints a commented one."
+)]
+pub struct Cli {
+    /// The store file.
+    #[arg(long, global = true, env = "TEND_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The configuration file.
+    #[arg(long, global = true, env = "TEND_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the queue on a throwaway store filled with a week of sample data.
+    Demo(DemoArgs),
+    /// Import messages from a file (or - for standard input) in one transaction.
+    Import(import::ImportArgs),
+    /// Log one message by hand: a call, a chat at a conference, a DM from a
+    /// platform without an importer.
+    Add(add::AddArgs),
+    /// The queue, non-interactively: open conversations, the longest waiting first.
+    Inbox(inbox::InboxArgs),
+    /// Write every message as JSONL that `tend import` takes back.
+    Export(export::ExportArgs),
+    /// Show which files tend uses, or print the commented default config.
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub inbox: inbox::InboxArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print the commented default configuration (redirect it to the config path to start one).
+    #[arg(long)]
+    pub default: bool,
+    /// As JSON.
+    #[arg(long, conflicts_with = "default")]
+    pub json: bool,
+}
+
+/// What a command needs from the world, injected so tests can supply their own.
+#[derive(Debug)]
+pub struct Context<'a> {
+    pub paths: Paths,
+    /// Whether the config path was named by the user (then it must exist).
+    pub config_named: bool,
+    pub clock: &'a dyn Clock,
+    pub stdin: &'a std::io::Stdin,
+}
+
+impl Context<'_> {
+    pub fn config(&self) -> Result<Config> {
+        Ok(Config::load(&self.paths.config, self.config_named)?)
+    }
+
+    pub fn store(&self) -> Result<crate::store::Store> {
+        crate::store::Store::open(&self.paths.db)
+    }
+}
+
+/// Runs the parsed command line, writing data to `out` and notes to `err`.
+pub fn run(cli: Cli, context: &Context<'_>, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+    match cli.command {
+        None => {
+            writeln!(err, "tend: the interactive session is not built yet; showing the queue (`tend inbox`)")?;
+            inbox::run(&inbox::InboxArgs::default(), context, out)
+        }
+        Some(Command::Demo(args)) => inbox::run_demo(&args.inbox, context, out),
+        Some(Command::Import(args)) => import::run(&args, context, out, err),
+        Some(Command::Add(args)) => add::run(&args, context, out),
+        Some(Command::Inbox(args)) => inbox::run(&args, context, out),
+        Some(Command::Export(args)) => export::run(&args, context, err, out),
+        Some(Command::Config(args)) => run_config(&args, context, out),
+    }
+}
+
+fn run_config(args: &ConfigArgs, context: &Context<'_>, out: &mut dyn Write) -> Result<()> {
+    if args.default {
+        out.write_all(crate::config::DEFAULT_CONFIG.as_bytes())?;
+        return Ok(());
+    }
+    // Loading validates: `tend config` is also how to check an edited file.
+    context.config()?;
+    let found = context.paths.config.exists();
+    if args.json {
+        let value = serde_json::json!({
+            "db": context.paths.db,
+            "config": context.paths.config,
+            "config_exists": found,
+        });
+        writeln!(out, "{value}")?;
+    } else {
+        writeln!(out, "store   {}", context.paths.db.display())?;
+        let status = if found { "valid" } else { "not found: using the defaults" };
+        writeln!(out, "config  {} ({status})", context.paths.config.display())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! `tend`: a local store of the conversations a one-person brand has with the
+//! people who write to it, and the tools to work through them within a daily
+//! engagement budget. `ARCHITECTURE.md` is the map; `main.rs` only wires.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod import;
+pub mod model;
+pub mod paths;
+pub mod sanitize;
+pub mod sla;
+pub mod store;

@@ -1,0 +1,52 @@
+//! Wiring only: parse the command line, pick the clock and paths, run the
+//! command, turn an error into one line on stderr and exit code 1.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use clap::Parser;
+use tend::cli::{Cli, Context, run};
+use tend::clock::{Clock, FixedClock, SystemClock};
+use tend::paths::Paths;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match start(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let message = format!("{err:#}").replace(['\n', '\r'], " ");
+            let _ = writeln!(std::io::stderr(), "tend: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn start(cli: Cli) -> Result<()> {
+    let clock = clock()?;
+    let config_named = cli.config.is_some();
+    let paths = Paths::resolve(cli.db.clone(), cli.config.clone())?;
+    let stdin = std::io::stdin();
+    let context = Context { paths, config_named, clock: clock.as_ref(), stdin: &stdin };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = run(cli, &context, &mut out, &mut std::io::stderr());
+    // A closed pipe (`tend export | head`) is the reader's choice, not an error.
+    match out.flush() {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        flushed => result.and(flushed.context("writing output")),
+    }
+}
+
+/// The real clock, or a fixed instant from `TEND_NOW` (RFC 3339) for scripted
+/// runs: tests, benchmarks and screenshots that must not depend on the hour.
+fn clock() -> Result<Box<dyn Clock>> {
+    match std::env::var("TEND_NOW") {
+        Ok(text) => {
+            let at = chrono::DateTime::parse_from_rfc3339(&text)
+                .with_context(|| format!("TEND_NOW=\"{text}\" is not an RFC 3339 time"))?;
+            Ok(Box::new(FixedClock(at.with_timezone(&chrono::Utc))))
+        }
+        Err(_) => Ok(Box::new(SystemClock)),
+    }
+}

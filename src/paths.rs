@@ -1,0 +1,134 @@
+//! Where tend keeps its files, and creating them private to the user.
+//! Locations come from the `directories` crate unless `--db`/`TEND_DB` or
+//! `--config`/`TEND_CONFIG` say otherwise; only `main` asks the OS for them.
+
+use std::fs::{self, DirBuilder, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub db: PathBuf,
+    pub config: PathBuf,
+}
+
+impl Paths {
+    /// The platform's data and config directories (e.g. `~/.local/share/tend/tend.db`
+    /// and `~/.config/tend/config.toml` on Linux), each replaced by its override.
+    pub fn resolve(db: Option<PathBuf>, config: Option<PathBuf>) -> Result<Paths> {
+        let dirs = || {
+            directories::ProjectDirs::from("", "", "tend").ok_or_else(|| {
+                anyhow!("cannot find a home directory for tend's files; set TEND_DB and TEND_CONFIG")
+            })
+        };
+        let db = match db {
+            Some(path) => path,
+            None => dirs()?.data_dir().join("tend.db"),
+        };
+        let config = match config {
+            Some(path) => path,
+            None => dirs()?.config_dir().join("config.toml"),
+        };
+        Ok(Paths { db, config })
+    }
+}
+
+/// Creates `dir` and its missing parents readable by the user only (0700).
+/// Existing directories keep their permissions: they are the user's choice.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.as_os_str().is_empty() || dir.is_dir() {
+        return Ok(());
+    }
+    DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("cannot create directory {}", dir.display()))
+}
+
+/// Creates an empty file readable by the user only (0600) if none exists, so
+/// that files other programs create there (SQLite's WAL and shared-memory files
+/// copy the database file's mode) are private too.
+pub fn touch_private_file(path: &Path) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        create_private_dir(parent)?;
+    }
+    match OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(err) => Err(err).with_context(|| format!("cannot create {}", path.display())),
+    }
+}
+
+/// Writes `path` whole or not at all: into a private temporary file beside it,
+/// synced, then renamed over the target. A crash leaves the old file intact.
+pub fn write_private_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    create_private_dir(&dir)?;
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| anyhow!("{} is not a file name", path.display()))?;
+    let temp = dir.join(format!(".{}.tend-tmp-{}", file_name.to_string_lossy(), std::process::id()));
+    let result = (|| {
+        let file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&temp)
+            .with_context(|| format!("cannot create {}", temp.display()))?;
+        let mut out = io::BufWriter::new(file);
+        write(&mut out)?;
+        let file = out
+            .into_inner()
+            .map_err(|err| anyhow!("cannot write {}: {}", path.display(), err.error()))?;
+        file.sync_all().with_context(|| format!("cannot write {}", path.display()))?;
+        fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &Path) -> u32 {
+        fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn created_files_and_directories_are_private() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("a/b/tend.db");
+        touch_private_file(&file).unwrap();
+        assert_eq!(mode(&file), 0o600);
+        assert_eq!(mode(&root.path().join("a/b")), 0o700);
+        assert_eq!(mode(&root.path().join("a")), 0o700);
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_file_and_leaves_no_temp() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("out.jsonl");
+        fs::write(&target, "old\n").unwrap();
+        write_private_atomically(&target, |out| Ok(out.write_all(b"new\n")?)).unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new\n");
+        let failed = write_private_atomically(&target, |out| {
+            out.write_all(b"half")?;
+            Err(anyhow!("disk full"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new\n");
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+    }
+}

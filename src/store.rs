@@ -1,0 +1,171 @@
+//! The one SQLite file that holds everything, and the only module that runs
+//! SQL. `Store` is one concrete struct; its queries are grouped by concern in
+//! `store/`. Every write runs in a `BEGIN IMMEDIATE` transaction: a deferred
+//! transaction that reads and then writes fails at once with "database is
+//! locked" when another process committed in between, instead of waiting.
+
+mod ingest;
+mod migrations;
+mod people;
+mod queue;
+mod transfer;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+
+pub use ingest::{Ingest, IngestCounts, NewMessage};
+pub use migrations::LATEST_VERSION;
+pub use people::PersonSeed;
+pub use queue::QueueItem;
+pub use transfer::ExportedMessage;
+
+/// How long a write waits for another tend process (an import, a second
+/// session) to finish before giving up with a clear message.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why a store file cannot be used. Each message names the file and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "{path}: this store was written by a newer tend (schema version {found}, this tend knows \
+         up to {supported}); upgrade tend — the file was not changed"
+    )]
+    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    #[error("{path}: not a tend store (the file is not an SQLite database); check --db/TEND_DB — the file was not changed")]
+    NotADatabase { path: PathBuf },
+    #[error("{path}: the store is busy (another tend is writing to it); try again in a moment")]
+    Busy { path: PathBuf },
+}
+
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed, readable by the user only) and migrates the
+    /// store at `path`. A store from a newer tend is refused before anything
+    /// is written to it.
+    pub fn open(path: &Path) -> Result<Store> {
+        crate::paths::touch_private_file(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("cannot open store {}", path.display()))?;
+        let store = Store { conn, path: path.to_path_buf() };
+        store.conn.busy_timeout(BUSY_TIMEOUT)?;
+        let version = store.user_version()?;
+        if version > LATEST_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: store.path.clone(),
+                found: version,
+                supported: LATEST_VERSION,
+            }
+            .into());
+        }
+        store
+            .conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(|err| store.explain(err))?;
+        // FULL: each commit is synced to disk, so what the user did survives a
+        // power cut too; commits are few (one per import, one per action).
+        store.conn.pragma_update(None, "synchronous", "FULL")?;
+        store.conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations::migrate(&store)?;
+        Ok(store)
+    }
+
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    #[cfg(test)]
+    pub(crate) fn conn_for_tests(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn user_version(&self) -> Result<i64> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(|err| self.explain(err))
+    }
+
+    /// Starts a write transaction that takes the write lock up front.
+    fn write(&mut self) -> Result<Transaction<'_>> {
+        let path = self.path.clone();
+        self.conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|err| explain_for(&path, err))
+    }
+
+    /// Turns SQLite's terse codes into errors that say which file and what to do.
+    fn explain(&self, err: rusqlite::Error) -> anyhow::Error {
+        explain_for(&self.path, err)
+    }
+}
+
+fn explain_for(path: &Path, err: rusqlite::Error) -> anyhow::Error {
+    let path = path.to_path_buf();
+    match err.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path }.into(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path }.into(),
+        _ => anyhow::Error::new(err).context(format!("store {}", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_creates_a_private_migrated_wal_store() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/tend.db");
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.user_version().unwrap(), LATEST_VERSION);
+        let mode: String = store.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = store.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+        let perms = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(perms, 0o600);
+        drop(store);
+        // Reopening an up-to-date store changes nothing.
+        let again = Store::open(&path).unwrap();
+        assert_eq!(again.user_version().unwrap(), LATEST_VERSION);
+    }
+
+    #[test]
+    fn newer_store_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tend.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "user_version", LATEST_VERSION + 1).unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err.downcast_ref(), Some(StoreError::NewerSchema { .. })), "{err}");
+        assert!(err.to_string().contains("upgrade tend"));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert!(!dir.path().join("tend.db-wal").exists());
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_named_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.txt");
+        let text = "these are my notes, not a database\n".repeat(200);
+        std::fs::write(&path, &text).unwrap();
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err.downcast_ref(), Some(StoreError::NotADatabase { .. })), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    }
+}

@@ -1,0 +1,381 @@
+//! Writing messages into the store: one transaction for a whole import, with
+//! prepared statements, lookup caches, full-text rows added in one bulk
+//! statement, and conversation states settled once at the end.
+//!
+//! Threads: a message belongs to its `thread_id`; without one, to the thread of
+//! its parent; with an unknown parent, to a provisional thread keyed by the
+//! parent id. When that parent arrives later (even in another file), the
+//! provisional thread is merged into the parent's.
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::Store;
+use crate::model::{ConversationState, Direction, Kind, Platform, to_micros};
+
+/// One message as importers hand it over: already validated, text untouched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMessage {
+    pub platform: Platform,
+    pub external_id: String,
+    pub created_at: DateTime<Utc>,
+    pub text: String,
+    pub kind: Kind,
+    pub thread_id: Option<String>,
+    pub parent_id: Option<String>,
+    pub author_handle: Option<String>,
+    pub author_display_name: Option<String>,
+    pub author_profile_url: Option<String>,
+    pub author_id: Option<String>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub source_account: Option<String>,
+    /// `Some(Out)` when the record said so; otherwise the author decides.
+    pub direction: Option<Direction>,
+    /// Fields of the record tend does not know, as a JSON object.
+    pub extra_json: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IngestCounts {
+    pub new_messages: u64,
+    pub new_conversations: u64,
+    /// Messages the store already had, including repeats within this import.
+    pub already_known: u64,
+    /// Of `already_known`, the ones repeated within this import.
+    pub duplicates: u64,
+}
+
+/// What a newly stored message did to its conversation; folded together per
+/// conversation and applied when the import finishes.
+#[derive(Debug, Clone, Copy, Default)]
+struct Touch {
+    newest_new_inbound: Option<i64>,
+    newest_new_outbound: Option<i64>,
+}
+
+/// An import in progress. Nothing is visible to other processes until
+/// `finish`; dropping it (an error, a bad record) rolls everything back.
+#[derive(Debug)]
+pub struct Ingest<'store> {
+    tx: Transaction<'store>,
+    now: i64,
+    my_handles: HashSet<(Platform, String)>,
+    message_id_before: i64,
+    conversation_id_before: i64,
+    conversations: HashMap<(Platform, String), i64>,
+    handles: HashMap<(Platform, String), i64>,
+    touched: HashMap<i64, Touch>,
+    counts: IngestCounts,
+}
+
+impl Store {
+    /// Starts an import. `my_handles` are the user's own `(platform, handle key)`
+    /// pairs: what they wrote is outbound.
+    pub fn ingest(
+        &mut self,
+        now: DateTime<Utc>,
+        my_handles: HashSet<(Platform, String)>,
+    ) -> Result<Ingest<'_>> {
+        let tx = self.write()?;
+        let message_id_before = tx.query_row("SELECT coalesce(max(id), 0) FROM messages", [], |r| r.get(0))?;
+        let conversation_id_before =
+            tx.query_row("SELECT coalesce(max(id), 0) FROM conversations", [], |r| r.get(0))?;
+        Ok(Ingest {
+            tx,
+            now: to_micros(now),
+            my_handles,
+            message_id_before,
+            conversation_id_before,
+            conversations: HashMap::new(),
+            handles: HashMap::new(),
+            touched: HashMap::new(),
+            counts: IngestCounts::default(),
+        })
+    }
+}
+
+impl Ingest<'_> {
+    /// Stores one message unless `(platform, external_id)` is already known.
+    /// Returns whether it was new.
+    pub fn add(&mut self, message: &NewMessage) -> Result<bool> {
+        let platform = message.platform.as_str();
+        let existing: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM messages WHERE platform = ?1 AND external_id = ?2")?
+            .query_row(params![platform, message.external_id], |row| row.get(0))
+            .optional()?;
+        if let Some(id) = existing {
+            self.counts.already_known += 1;
+            if id > self.message_id_before {
+                self.counts.duplicates += 1;
+            }
+            return Ok(false);
+        }
+
+        let direction = self.direction_of(message);
+        let thread_key = self.thread_key_of(message)?;
+        let conversation = self.conversation_for(message.platform, &thread_key)?;
+        if thread_key != message.external_id {
+            self.merge_provisional_thread(message.platform, &message.external_id, conversation)?;
+        }
+        let person = match direction {
+            Direction::In => self.person_for(message)?,
+            Direction::Out => None,
+        };
+        let created_at = to_micros(message.created_at);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO messages (platform, external_id, conversation_id, parent_id, direction,
+                    kind, person_id, author_handle, author_display_name, author_profile_url,
+                    author_id, created_at, title, url, source_account, text, extra_json, imported_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            )?
+            .execute(params![
+                platform,
+                message.external_id,
+                conversation,
+                message.parent_id,
+                direction.as_str(),
+                message.kind.as_str(),
+                person,
+                message.author_handle,
+                message.author_display_name,
+                message.author_profile_url,
+                message.author_id,
+                created_at,
+                message.title,
+                message.url,
+                message.source_account,
+                message.text,
+                message.extra_json,
+                self.now,
+            ])?;
+        let touch = self.touched.entry(conversation).or_default();
+        let newest = match direction {
+            Direction::In => &mut touch.newest_new_inbound,
+            Direction::Out => &mut touch.newest_new_outbound,
+        };
+        *newest = Some(newest.map_or(created_at, |seen| seen.max(created_at)));
+        self.counts.new_messages += 1;
+        Ok(true)
+    }
+
+    /// Indexes the new text, settles every touched conversation and commits.
+    pub fn finish(self) -> Result<IngestCounts> {
+        let Ingest { tx, touched, mut counts, message_id_before, conversation_id_before, .. } = self;
+        tx.execute(
+            "INSERT INTO messages_fts (rowid, text, title, author_handle, author_display_name)
+             SELECT id, text, title, author_handle, author_display_name FROM messages WHERE id > ?1",
+            [message_id_before],
+        )
+        .context("indexing imported text")?;
+        for (conversation, touch) in &touched {
+            settle(&tx, *conversation, *touch)?;
+        }
+        let new_conversations: i64 = tx.query_row(
+            "SELECT count(*) FROM conversations WHERE id > ?1",
+            [conversation_id_before],
+            |row| row.get(0),
+        )?;
+        counts.new_conversations = new_conversations as u64;
+        tx.commit().context("committing the import")?;
+        Ok(counts)
+    }
+
+    fn direction_of(&self, message: &NewMessage) -> Direction {
+        let mine = message.author_handle.as_deref().is_some_and(|handle| {
+            self.my_handles.contains(&(message.platform, message.platform.handle_key(handle)))
+        });
+        if mine { Direction::Out } else { message.direction.unwrap_or(Direction::In) }
+    }
+
+    fn thread_key_of(&mut self, message: &NewMessage) -> Result<String> {
+        if let Some(thread) = &message.thread_id {
+            return Ok(thread.clone());
+        }
+        let Some(parent) = &message.parent_id else {
+            return Ok(message.external_id.clone());
+        };
+        let parents_thread: Option<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT c.thread_key FROM messages m JOIN conversations c ON c.id = m.conversation_id
+                 WHERE m.platform = ?1 AND m.external_id = ?2",
+            )?
+            .query_row(params![message.platform.as_str(), parent], |row| row.get(0))
+            .optional()?;
+        Ok(parents_thread.unwrap_or_else(|| parent.clone()))
+    }
+
+    fn find_conversation(&mut self, platform: Platform, thread_key: &str) -> Result<Option<i64>> {
+        if let Some(id) = self.conversations.get(&(platform, thread_key.to_owned())) {
+            return Ok(Some(*id));
+        }
+        let found: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM conversations WHERE platform = ?1 AND thread_key = ?2")?
+            .query_row(params![platform.as_str(), thread_key], |row| row.get(0))
+            .optional()?;
+        if let Some(id) = found {
+            self.conversations.insert((platform, thread_key.to_owned()), id);
+        }
+        Ok(found)
+    }
+
+    fn conversation_for(&mut self, platform: Platform, thread_key: &str) -> Result<i64> {
+        if let Some(id) = self.find_conversation(platform, thread_key)? {
+            return Ok(id);
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO conversations (platform, thread_key, state) VALUES (?1, ?2, 'open')",
+            )?
+            .execute(params![platform.as_str(), thread_key])?;
+        let id = self.tx.last_insert_rowid();
+        self.conversations.insert((platform, thread_key.to_owned()), id);
+        Ok(id)
+    }
+
+    /// Replies that arrived before this message were filed under a thread named
+    /// after it; now that it is known to belong to `into`, they move there.
+    fn merge_provisional_thread(&mut self, platform: Platform, external_id: &str, into: i64) -> Result<()> {
+        let Some(provisional) = self.find_conversation(platform, external_id)? else {
+            return Ok(());
+        };
+        if provisional == into {
+            return Ok(());
+        }
+        let state: (String, Option<i64>) = self.tx.query_row(
+            "SELECT state, settled_through FROM conversations WHERE id = ?1",
+            [provisional],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        self.tx.execute("UPDATE messages SET conversation_id = ?1 WHERE conversation_id = ?2", [into, provisional])?;
+        self.tx.execute("UPDATE actions SET conversation_id = ?1 WHERE conversation_id = ?2", [into, provisional])?;
+        // Keep the later of the two "dealt with up to here" marks.
+        self.tx.execute(
+            "UPDATE conversations SET settled_through = max(coalesce(settled_through, ?2), coalesce(?2, settled_through))
+             WHERE id = ?1",
+            params![into, state.1],
+        )?;
+        self.tx.execute("DELETE FROM conversations WHERE id = ?1", [provisional])?;
+        self.conversations.remove(&(platform, external_id.to_owned()));
+        // The merged thread is re-settled from all its messages; an open
+        // provisional thread must stay open if its messages still wait.
+        let mut touch = self.touched.remove(&provisional).unwrap_or_default();
+        if state.0 == ConversationState::Open.as_str() && touch.newest_new_inbound.is_none() {
+            touch.newest_new_inbound = self.tx.query_row(
+                "SELECT max(created_at) FROM messages WHERE conversation_id = ?1 AND direction = 'in'",
+                [into],
+                |row| row.get(0),
+            )?;
+        }
+        let target = self.touched.entry(into).or_default();
+        target.newest_new_inbound = target.newest_new_inbound.max(touch.newest_new_inbound);
+        target.newest_new_outbound = target.newest_new_outbound.max(touch.newest_new_outbound);
+        Ok(())
+    }
+
+    /// The person behind the message's author, created on first sight.
+    fn person_for(&mut self, message: &NewMessage) -> Result<Option<i64>> {
+        let platform = message.platform;
+        let handle_key = message.author_handle.as_deref().map(|h| platform.handle_key(h)).filter(|k| !k.is_empty());
+        let author_id = message.author_id.as_deref().filter(|id| !id.is_empty());
+        let cache_key = match (&handle_key, author_id) {
+            (Some(key), _) => (platform, format!("h:{key}")),
+            (None, Some(id)) => (platform, format!("i:{id}")),
+            (None, None) => return Ok(None),
+        };
+        if let Some(person) = self.handles.get(&cache_key) {
+            return Ok(Some(*person));
+        }
+        let found: Option<i64> = self
+            .tx
+            .prepare_cached(
+                "SELECT person_id FROM handles WHERE platform = ?1 AND (handle_key = ?2 OR author_id = ?3)
+                 ORDER BY handle_key = ?2 DESC LIMIT 1",
+            )?
+            .query_row(params![platform.as_str(), handle_key, author_id], |row| row.get(0))
+            .optional()?;
+        let person = if let Some(person) = found {
+            person
+        } else {
+            self.create_person(message, handle_key.as_deref(), author_id)?
+        };
+        self.handles.insert(cache_key, person);
+        Ok(Some(person))
+    }
+}
+
+impl Ingest<'_> {
+    fn create_person(&mut self, message: &NewMessage, handle_key: Option<&str>, author_id: Option<&str>) -> Result<i64> {
+        self.tx
+            .prepare_cached("INSERT INTO people (display_name, created_at) VALUES (?1, ?2)")?
+            .execute(params![message.author_display_name, self.now])?;
+        let person = self.tx.last_insert_rowid();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO handles (person_id, platform, handle_key, handle, display_name, profile_url, author_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                person,
+                message.platform.as_str(),
+                handle_key,
+                message.author_handle,
+                message.author_display_name,
+                message.author_profile_url,
+                author_id,
+            ])?;
+        Ok(person)
+    }
+}
+
+/// Recomputes a conversation's aggregates from its messages and decides its
+/// state: a new inbound message newer than the last reply (or than what was
+/// marked done) opens it; a new reply that is the newest word answers it.
+fn settle(tx: &Transaction<'_>, conversation: i64, touch: Touch) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE conversations SET
+            message_count = (SELECT count(*) FROM messages WHERE conversation_id = ?1),
+            first_at = (SELECT min(created_at) FROM messages WHERE conversation_id = ?1),
+            last_at = (SELECT max(created_at) FROM messages WHERE conversation_id = ?1),
+            last_inbound_at = (SELECT max(created_at) FROM messages WHERE conversation_id = ?1 AND direction = 'in'),
+            last_outbound_at = (SELECT max(created_at) FROM messages WHERE conversation_id = ?1 AND direction = 'out'),
+            last_inbound_id = (SELECT id FROM messages WHERE conversation_id = ?1 AND direction = 'in'
+                               ORDER BY created_at DESC, id DESC LIMIT 1),
+            title = coalesce(title, (SELECT title FROM messages WHERE conversation_id = ?1 AND title IS NOT NULL
+                                     ORDER BY created_at, id LIMIT 1))
+         WHERE id = ?1",
+    )?
+    .execute([conversation])?;
+    let (state, last_inbound, last_outbound, settled): (String, Option<i64>, Option<i64>, Option<i64>) = tx
+        .prepare_cached(
+            "SELECT state, last_inbound_at, last_outbound_at, settled_through FROM conversations WHERE id = ?1",
+        )?
+        .query_row([conversation], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?;
+    let dealt_with_through = last_outbound.max(settled);
+    let reopened = touch.newest_new_inbound.is_some_and(|at| Some(at) > dealt_with_through);
+    let answered = touch.newest_new_outbound.is_some() && last_outbound >= last_inbound;
+    let new_state = if reopened {
+        ConversationState::Open.as_str()
+    } else if answered {
+        ConversationState::Answered.as_str()
+    } else {
+        state.as_str()
+    };
+    tx.prepare_cached(
+        "UPDATE conversations SET
+            state = ?2,
+            snoozed_until = CASE WHEN ?2 = 'snoozed' THEN snoozed_until END,
+            waiting_since = (SELECT min(created_at) FROM messages
+                             WHERE conversation_id = ?1 AND direction = 'in' AND created_at > coalesce(?3, -9223372036854775808))
+         WHERE id = ?1",
+    )?
+    .execute(params![conversation, new_state, dealt_with_through])?;
+    Ok(())
+}
