@@ -94,10 +94,18 @@ impl Context<'_> {
 }
 
 /// Runs the parsed command line, writing data to `out` and notes to `err`.
-pub fn run(cli: Cli, context: &Context<'_>, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+pub fn run(
+    cli: Cli,
+    context: &Context<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
     match cli.command {
         None => {
-            writeln!(err, "tend: the interactive session is not built yet; showing the queue (`tend inbox`)")?;
+            writeln!(
+                err,
+                "tend: the interactive session is not built yet; showing the queue (`tend inbox`)"
+            )?;
             inbox::run(&inbox::InboxArgs::default(), context, out)
         }
         Some(Command::Demo(args)) => inbox::run_demo(&args.inbox, context, out),
@@ -126,7 +134,11 @@ fn run_config(args: &ConfigArgs, context: &Context<'_>, out: &mut dyn Write) -> 
         writeln!(out, "{value}")?;
     } else {
         writeln!(out, "store   {}", context.paths.db.display())?;
-        let status = if found { "valid" } else { "not found: using the defaults" };
+        let status = if found {
+            "valid"
+        } else {
+            "not found: using the defaults"
+        };
         writeln!(out, "config  {} ({status})", context.paths.config.display())?;
     }
     Ok(())

@@ -66,7 +66,10 @@ pub struct Sla {
 
 impl Default for Sla {
     fn default() -> Self {
-        Sla { hours: SlaHours(24), platforms: BTreeMap::new() }
+        Sla {
+            hours: SlaHours(24),
+            platforms: BTreeMap::new(),
+        }
     }
 }
 
@@ -90,7 +93,10 @@ impl Me {
         self.0
             .iter()
             .flat_map(|(platform, handles)| {
-                handles.0.iter().map(|handle| (*platform, platform.handle_key(handle)))
+                handles
+                    .0
+                    .iter()
+                    .map(|handle| (*platform, platform.handle_key(handle)))
             })
             .collect()
     }
@@ -124,7 +130,10 @@ macro_rules! bounded {
                 if ($min..=$max).contains(&value) {
                     Ok($name(value as u32))
                 } else {
-                    Err(format!(concat!("{} is out of range: expected ", $what, " from {} to {}"), value, $min, $max))
+                    Err(format!(
+                        concat!("{} is out of range: expected ", $what, " from {} to {}"),
+                        value, $min, $max
+                    ))
                 }
             }
         }
@@ -164,7 +173,10 @@ impl<'de> Deserialize<'de> for Handles {
             fn visit_str<E: serde::de::Error>(self, handle: &str) -> Result<Handles, E> {
                 Ok(Handles(vec![handle.to_owned()]))
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Handles, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Handles, A::Error> {
                 let mut handles = Vec::new();
                 while let Some(handle) = seq.next_element::<String>()? {
                     handles.push(handle);
@@ -216,7 +228,11 @@ impl Config {
             let key = err.path().to_string();
             let inner = err.into_inner();
             let message = friendlier(inner.message().trim());
-            let message = if key == "." { message } else { format!("{key}: {message}") };
+            let message = if key == "." {
+                message
+            } else {
+                format!("{key}: {message}")
+            };
             error_at(inner.span(), message)
         })
     }
@@ -288,7 +304,9 @@ email = "robin@example.com"
             "config.toml:3: budget.minutez: unknown field `minutez`, expected one of `minutes`, \
              `day_starts_at`, `idle_after_seconds`, `weekdays`"
         );
-        assert!(parse_err("[budgte]\n").starts_with("config.toml:1: budgte: unknown field `budgte`"));
+        assert!(
+            parse_err("[budgte]\n").starts_with("config.toml:1: budgte: unknown field `budgte`")
+        );
     }
 
     #[test]
@@ -305,7 +323,10 @@ email = "robin@example.com"
             "sla.platforms.myspace: unknown platform \"myspace\" (expected one of: mastodon"
         ));
         assert!(parse_err("[me]\nfax = \"x\"\n").contains("unknown platform \"fax\""));
-        assert!(parse_err("[sla]\nhours = \"soon\"\n").starts_with("config.toml:2: sla.hours: invalid type"));
+        assert!(
+            parse_err("[sla]\nhours = \"soon\"\n")
+                .starts_with("config.toml:2: sla.hours: invalid type")
+        );
     }
 
     #[test]

@@ -42,26 +42,40 @@ struct HandleEntry {
 
 impl Demo {
     pub fn build(now: DateTime<Utc>) -> Result<Demo> {
-        let dir = tempfile::Builder::new().prefix("tend-demo-").tempdir().context("creating the demo store")?;
+        let dir = tempfile::Builder::new()
+            .prefix("tend-demo-")
+            .tempdir()
+            .context("creating the demo store")?;
         let mut store = Store::open(&dir.path().join("demo.db"))?;
         let config = Config::parse(CONFIG, "assets/demo/config.toml")?;
         let mut ingest = store.ingest(now, config.me.handle_keys())?;
         for (index, line) in MESSAGES.lines().enumerate() {
-            let at = |err: anyhow::Error| err.context(format!("assets/demo/messages.jsonl:{}", index + 1));
+            let at = |err: anyhow::Error| {
+                err.context(format!("assets/demo/messages.jsonl:{}", index + 1))
+            };
             let message = demo_record(line, now).map_err(at)?;
             ingest.add(&message)?;
         }
         ingest.finish()?;
-        let people: Vec<PersonEntry> = serde_json::from_str(PEOPLE).context("assets/demo/people.json")?;
+        let people: Vec<PersonEntry> =
+            serde_json::from_str(PEOPLE).context("assets/demo/people.json")?;
         for person in people {
             let seed = PersonSeed {
-                handles: person.handles.into_iter().map(|h| (h.platform, h.handle)).collect(),
+                handles: person
+                    .handles
+                    .into_iter()
+                    .map(|h| (h.platform, h.handle))
+                    .collect(),
                 tags: person.tags,
                 note: person.note,
             };
             store.link_person(&seed, now)?;
         }
-        Ok(Demo { store, config, _dir: dir })
+        Ok(Demo {
+            store,
+            config,
+            _dir: dir,
+        })
     }
 }
 
@@ -86,7 +100,9 @@ fn parse_ago(text: &str) -> Result<Duration> {
             number.push(c);
             continue;
         }
-        let n: i64 = number.parse().with_context(|| format!("bad duration \"{text}\""))?;
+        let n: i64 = number
+            .parse()
+            .with_context(|| format!("bad duration \"{text}\""))?;
         total += match c {
             'd' => Duration::days(n),
             'h' => Duration::hours(n),
@@ -107,7 +123,10 @@ mod tests {
 
     #[test]
     fn ago_durations() {
-        assert_eq!(parse_ago("6d18h5m").unwrap(), Duration::minutes(6 * 1440 + 18 * 60 + 5));
+        assert_eq!(
+            parse_ago("6d18h5m").unwrap(),
+            Duration::minutes(6 * 1440 + 18 * 60 + 5)
+        );
         assert_eq!(parse_ago("40m").unwrap(), Duration::minutes(40));
         assert!(parse_ago("5").is_err());
         assert!(parse_ago("5s").is_err());
@@ -116,7 +135,9 @@ mod tests {
 
     #[test]
     fn demo_week_has_the_promised_shape() {
-        let now = DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z").unwrap().with_timezone(&Utc);
+        let now = DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let demo = Demo::build(now).unwrap();
         let counts: (i64, i64, i64, i64) = demo
             .store
@@ -136,11 +157,26 @@ mod tests {
         assert!(answered >= 5, "{answered} answered");
         let queue = demo.store.queue(now, None).unwrap();
         assert!(queue.len() >= 10, "{} waiting", queue.len());
-        let overdue = queue.iter().filter(|item| now - item.waiting_since > Duration::hours(72)).count();
+        let overdue = queue
+            .iter()
+            .filter(|item| now - item.waiting_since > Duration::hours(72))
+            .count();
         assert!(overdue >= 2, "{overdue} long overdue");
         // Ana is one person across mastodon and email, tagged customer.
-        let ana: Vec<_> = queue.iter().filter(|i| i.author_display_name.as_deref().is_some_and(|n| n.starts_with("Ana"))).collect();
+        let ana: Vec<_> = queue
+            .iter()
+            .filter(|i| {
+                i.author_display_name
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("Ana"))
+            })
+            .collect();
         let ana_person = ana.first().and_then(|i| i.person_id).unwrap();
-        assert!(demo.store.person_tags(ana_person).unwrap().contains(&"customer".to_owned()));
+        assert!(
+            demo.store
+                .person_tags(ana_person)
+                .unwrap()
+                .contains(&"customer".to_owned())
+        );
     }
 }

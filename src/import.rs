@@ -43,7 +43,9 @@ pub struct Source<'a> {
 
 impl std::fmt::Debug for Source<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Source").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("Source")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -51,14 +53,21 @@ impl<'a> Source<'a> {
     /// Opens `path`, or standard input for `-`.
     pub fn open(path: &Path, stdin: &'a std::io::Stdin) -> Result<Source<'a>> {
         if path.as_os_str() == "-" {
-            return Ok(Source { name: "<stdin>".into(), reader: Box::new(stdin.lock()), extension: None });
+            return Ok(Source {
+                name: "<stdin>".into(),
+                reader: Box::new(stdin.lock()),
+                extension: None,
+            });
         }
         let name = sanitize_line(&path.display().to_string()).into_owned();
-        let file = std::fs::File::open(path).map_err(|err| anyhow::anyhow!("{name}: cannot read: {err}"))?;
+        let file = std::fs::File::open(path)
+            .map_err(|err| anyhow::anyhow!("{name}: cannot read: {err}"))?;
         Ok(Source {
             name,
             reader: Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
-            extension: path.extension().map(|ext| ext.to_string_lossy().to_lowercase()),
+            extension: path
+                .extension()
+                .map(|ext| ext.to_string_lossy().to_lowercase()),
         })
     }
 }
@@ -115,7 +124,11 @@ pub struct ImportOptions {
 }
 
 /// Imports one source in one transaction.
-pub fn import(store: &mut Store, mut source: Source<'_>, options: &ImportOptions) -> Result<ImportReport, ImportError> {
+pub fn import(
+    store: &mut Store,
+    mut source: Source<'_>,
+    options: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
     let format = match options.format {
         Format::Auto => detect(&mut source)?,
         chosen => chosen,
@@ -151,7 +164,11 @@ fn detect(source: &mut Source<'_>) -> Result<Format> {
     let head = source.reader.fill_buf()?;
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let first = head.iter().find(|byte| !byte.is_ascii_whitespace());
-    Ok(if first == Some(&b'{') { Format::Jsonl } else { Format::Csv })
+    Ok(if first == Some(&b'{') {
+        Format::Jsonl
+    } else {
+        Format::Csv
+    })
 }
 
 #[cfg(test)]
@@ -162,7 +179,9 @@ mod tests {
         Source {
             name: name.into(),
             reader: Box::new(text.as_bytes()),
-            extension: Path::new(name).extension().map(|e| e.to_string_lossy().into_owned()),
+            extension: Path::new(name)
+                .extension()
+                .map(|e| e.to_string_lossy().into_owned()),
         }
     }
 
@@ -170,7 +189,13 @@ mod tests {
     fn detects_by_extension_then_content() {
         assert_eq!(detect(&mut source("a.csv", "{")).unwrap(), Format::Csv);
         assert_eq!(detect(&mut source("a.ndjson", "x")).unwrap(), Format::Jsonl);
-        assert_eq!(detect(&mut source("-", "\u{feff}  {\"a\":1}")).unwrap(), Format::Jsonl);
-        assert_eq!(detect(&mut source("data", "platform,text\n")).unwrap(), Format::Csv);
+        assert_eq!(
+            detect(&mut source("-", "\u{feff}  {\"a\":1}")).unwrap(),
+            Format::Jsonl
+        );
+        assert_eq!(
+            detect(&mut source("data", "platform,text\n")).unwrap(),
+            Format::Csv
+        );
     }
 }

@@ -27,7 +27,12 @@ fn start(cli: Cli) -> Result<()> {
     let config_named = cli.config.is_some();
     let paths = Paths::resolve(cli.db.clone(), cli.config.clone())?;
     let stdin = std::io::stdin();
-    let context = Context { paths, config_named, clock: clock.as_ref(), stdin: &stdin };
+    let context = Context {
+        paths,
+        config_named,
+        clock: clock.as_ref(),
+        stdin: &stdin,
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = run(cli, &context, &mut out, &mut std::io::stderr());

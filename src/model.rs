@@ -65,7 +65,10 @@ macro_rules! vocabulary {
 /// A value outside a closed vocabulary. The value is quoted sanitized because it
 /// may come from an imported file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} \"{}\" (expected one of: {allowed})", crate::sanitize::sanitize_line(value))]
+#[error(
+    "unknown {what} \"{}\" (expected one of: {allowed})",
+    crate::sanitize::sanitize_line(value)
+)]
 pub struct UnknownValue {
     pub what: &'static str,
     pub value: String,
@@ -166,8 +169,14 @@ mod tests {
 
     #[test]
     fn handle_keys_ignore_case_and_decoration() {
-        assert_eq!(Platform::Mastodon.handle_key(" @Ana@Fosstodon.org "), "ana@fosstodon.org");
-        assert_eq!(Platform::Email.handle_key("mailto:Ana@Example.com"), "ana@example.com");
+        assert_eq!(
+            Platform::Mastodon.handle_key(" @Ana@Fosstodon.org "),
+            "ana@fosstodon.org"
+        );
+        assert_eq!(
+            Platform::Email.handle_key("mailto:Ana@Example.com"),
+            "ana@example.com"
+        );
         assert_eq!(Platform::Reddit.handle_key("u/Ledger_Kai"), "ledger_kai");
     }
 

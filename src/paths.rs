@@ -21,7 +21,9 @@ impl Paths {
     pub fn resolve(db: Option<PathBuf>, config: Option<PathBuf>) -> Result<Paths> {
         let dirs = || {
             directories::ProjectDirs::from("", "", "tend").ok_or_else(|| {
-                anyhow!("cannot find a home directory for tend's files; set TEND_DB and TEND_CONFIG")
+                anyhow!(
+                    "cannot find a home directory for tend's files; set TEND_DB and TEND_CONFIG"
+                )
             })
         };
         let db = match db {
@@ -56,7 +58,12 @@ pub fn touch_private_file(path: &Path) -> Result<()> {
     if let Some(parent) = path.parent() {
         create_private_dir(parent)?;
     }
-    match OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
         Ok(_) => Ok(()),
         Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(()),
         Err(err) => Err(err).with_context(|| format!("cannot create {}", path.display())),
@@ -65,7 +72,10 @@ pub fn touch_private_file(path: &Path) -> Result<()> {
 
 /// Writes `path` whole or not at all: into a private temporary file beside it,
 /// synced, then renamed over the target. A crash leaves the old file intact.
-pub fn write_private_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+pub fn write_private_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
@@ -74,7 +84,11 @@ pub fn write_private_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) 
     let file_name = path
         .file_name()
         .ok_or_else(|| anyhow!("{} is not a file name", path.display()))?;
-    let temp = dir.join(format!(".{}.tend-tmp-{}", file_name.to_string_lossy(), std::process::id()));
+    let temp = dir.join(format!(
+        ".{}.tend-tmp-{}",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = (|| {
         let file = OpenOptions::new()
             .write(true)
@@ -88,7 +102,8 @@ pub fn write_private_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) 
         let file = out
             .into_inner()
             .map_err(|err| anyhow!("cannot write {}: {}", path.display(), err.error()))?;
-        file.sync_all().with_context(|| format!("cannot write {}", path.display()))?;
+        file.sync_all()
+            .with_context(|| format!("cannot write {}", path.display()))?;
         fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))
     })();
     if result.is_err() {

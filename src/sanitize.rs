@@ -50,16 +50,32 @@ pub fn sanitize_line(text: &str) -> Cow<'_, str> {
 
 /// The preview of a message body for a list row: the first line that still
 /// has something visible once sanitized (a line of bidi controls or tabs is
-/// as empty as a blank one), trimmed. Empty if there is none.
+/// as empty as a blank one), trimmed. A salutation line ("Hi Robin,") is
+/// passed over when more follows: in a queue of emails it would make every
+/// row read the same. Empty if there is no visible line.
 #[must_use]
 pub fn preview(text: &str) -> String {
-    text.split(['\n', '\u{2028}', '\u{2029}'])
-        .map(|line| sanitize_line(line.strip_suffix('\r').unwrap_or(line)))
-        .find_map(|line| {
-            let trimmed = line.trim();
-            (!trimmed.is_empty()).then(|| trimmed.to_owned())
+    let mut lines = text
+        .split(['\n', '\u{2028}', '\u{2029}'])
+        .map(|line| {
+            sanitize_line(line.strip_suffix('\r').unwrap_or(line))
+                .trim()
+                .to_owned()
         })
-        .unwrap_or_default()
+        .filter(|line| !line.is_empty());
+    let Some(first) = lines.next() else {
+        return String::new();
+    };
+    if is_salutation(&first) {
+        lines.next().unwrap_or(first)
+    } else {
+        first
+    }
+}
+
+/// A short line ending in a comma, like "Hi Robin," or "Dear Ms. Lima,".
+fn is_salutation(line: &str) -> bool {
+    line.ends_with(',') && line.split_whitespace().count() <= 4
 }
 
 /// Display width in terminal columns of already-sanitized text, measured per
@@ -342,6 +358,20 @@ fn cap_marks_and_expand_tabs(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn preview_passes_over_a_salutation_when_more_follows() {
+        assert_eq!(
+            preview("Hi Robin,\n\nthe invoice is wrong."),
+            "the invoice is wrong."
+        );
+        assert_eq!(preview("Dear Ms. Lima,\r\nthanks"), "thanks");
+        assert_eq!(preview("Hi Robin,"), "Hi Robin,");
+        assert_eq!(
+            preview("Hi again, just checking this reached you?\nx"),
+            "Hi again, just checking this reached you?"
+        );
+    }
 
     #[test]
     fn plain_text_is_borrowed() {

@@ -63,7 +63,9 @@ mod tests {
     use super::*;
 
     fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     #[test]
@@ -75,7 +77,10 @@ mod tests {
         assert_eq!(state("2026-11-21T02:00:00Z"), SlaState::DueSoon);
         assert_eq!(state("2026-11-21T07:59:59Z"), SlaState::DueSoon);
         assert_eq!(state("2026-11-21T08:00:00Z"), SlaState::Overdue);
-        assert_eq!(assess(since, 72, at("2026-11-22T08:00:00Z")).state, SlaState::OnTime);
+        assert_eq!(
+            assess(since, 72, at("2026-11-22T08:00:00Z")).state,
+            SlaState::OnTime
+        );
         assert_eq!(assess(since, 24, since).due_at, at("2026-11-21T08:00:00Z"));
     }
 
@@ -83,9 +88,15 @@ mod tests {
     fn reasons_and_spans_read_naturally() {
         let since = at("2026-11-20T08:00:00Z");
         let now = at("2026-11-21T11:30:00Z");
-        assert_eq!(reason(assess(since, 24, now), now).as_deref(), Some("overdue 3h"));
+        assert_eq!(
+            reason(assess(since, 24, now), now).as_deref(),
+            Some("overdue 3h")
+        );
         let soon = at("2026-11-21T06:15:00Z");
-        assert_eq!(reason(assess(since, 24, soon), soon).as_deref(), Some("due in 1h"));
+        assert_eq!(
+            reason(assess(since, 24, soon), soon).as_deref(),
+            Some("due in 1h")
+        );
         assert_eq!(reason(assess(since, 48, now), now), None);
         assert_eq!(short_span(Duration::minutes(59)), "59m");
         assert_eq!(short_span(Duration::hours(49)), "2d");

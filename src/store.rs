@@ -33,8 +33,14 @@ pub enum StoreError {
         "{path}: this store was written by a newer tend (schema version {found}, this tend knows \
          up to {supported}); upgrade tend — the file was not changed"
     )]
-    NewerSchema { path: PathBuf, found: i64, supported: i64 },
-    #[error("{path}: not a tend store (the file is not an SQLite database); check --db/TEND_DB — the file was not changed")]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error(
+        "{path}: not a tend store (the file is not an SQLite database); check --db/TEND_DB — the file was not changed"
+    )]
     NotADatabase { path: PathBuf },
     #[error("{path}: the store is busy (another tend is writing to it); try again in a moment")]
     Busy { path: PathBuf },
@@ -57,7 +63,10 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .with_context(|| format!("cannot open store {}", path.display()))?;
-        let store = Store { conn, path: path.to_path_buf() };
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         let version = store.user_version()?;
         if version > LATEST_VERSION {
@@ -68,16 +77,39 @@ impl Store {
             }
             .into());
         }
-        store
-            .conn
-            .pragma_update(None, "journal_mode", "WAL")
-            .map_err(|err| store.explain(err))?;
+        store.enable_wal()?;
         // FULL: each commit is synced to disk, so what the user did survives a
         // power cut too; commits are few (one per import, one per action).
         store.conn.pragma_update(None, "synchronous", "FULL")?;
         store.conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Statement journals and sorts in memory: on disk they cost a write
+        // per page touched by every multi-row statement.
+        store.conn.pragma_update(None, "temp_store", "MEMORY")?;
         migrations::migrate(&store)?;
         Ok(store)
+    }
+
+    /// Switches a new store to write-ahead logging. The switch needs an
+    /// exclusive lock; when two processes open a fresh store at once, SQLite
+    /// answers one of them "busy" at once instead of waiting (each holds the
+    /// shared lock the other needs), so this waits and retries. Once the file
+    /// is in WAL mode the switch is a no-op that takes no such lock.
+    fn enable_wal(&self) -> Result<()> {
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        let mut pause = Duration::from_millis(2);
+        loop {
+            match self.conn.pragma_update(None, "journal_mode", "WAL") {
+                Ok(()) => return Ok(()),
+                Err(err)
+                    if err.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(100));
+                }
+                Err(err) => return Err(self.explain(err)),
+            }
+        }
     }
 
     #[must_use]
@@ -114,7 +146,9 @@ fn explain_for(path: &Path, err: rusqlite::Error) -> anyhow::Error {
     let path = path.to_path_buf();
     match err.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path }.into(),
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path }.into(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            StoreError::Busy { path }.into()
+        }
         _ => anyhow::Error::new(err).context(format!("store {}", path.display())),
     }
 }
@@ -130,9 +164,15 @@ mod tests {
         let path = dir.path().join("sub/tend.db");
         let store = Store::open(&path).unwrap();
         assert_eq!(store.user_version().unwrap(), LATEST_VERSION);
-        let mode: String = store.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let mode: String = store
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(mode, "wal");
-        let fk: i64 = store.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        let fk: i64 = store
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(fk, 1);
         let perms = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(perms, 0o600);
@@ -148,11 +188,15 @@ mod tests {
         let path = dir.path().join("tend.db");
         {
             let conn = Connection::open(&path).unwrap();
-            conn.pragma_update(None, "user_version", LATEST_VERSION + 1).unwrap();
+            conn.pragma_update(None, "user_version", LATEST_VERSION + 1)
+                .unwrap();
         }
         let before = std::fs::read(&path).unwrap();
         let err = Store::open(&path).unwrap_err();
-        assert!(matches!(err.downcast_ref(), Some(StoreError::NewerSchema { .. })), "{err}");
+        assert!(
+            matches!(err.downcast_ref(), Some(StoreError::NewerSchema { .. })),
+            "{err}"
+        );
         assert!(err.to_string().contains("upgrade tend"));
         assert_eq!(std::fs::read(&path).unwrap(), before);
         assert!(!dir.path().join("tend.db-wal").exists());
@@ -165,7 +209,10 @@ mod tests {
         let text = "these are my notes, not a database\n".repeat(200);
         std::fs::write(&path, &text).unwrap();
         let err = Store::open(&path).unwrap_err();
-        assert!(matches!(err.downcast_ref(), Some(StoreError::NotADatabase { .. })), "{err}");
+        assert!(
+            matches!(err.downcast_ref(), Some(StoreError::NotADatabase { .. })),
+            "{err}"
+        );
         assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     }
 }

@@ -24,8 +24,11 @@ CREATE TABLE handles (
     author_id    TEXT,
     CHECK (handle_key IS NOT NULL OR author_id IS NOT NULL)
 );
-CREATE UNIQUE INDEX handles_by_key ON handles(platform, handle_key) WHERE handle_key IS NOT NULL;
-CREATE UNIQUE INDEX handles_by_author_id ON handles(platform, author_id) WHERE author_id IS NOT NULL;
+-- No partial indexes (WHERE … IS NOT NULL): SQLite re-plans every statement
+-- with a bound parameter on a table that has one, on every call. UNIQUE
+-- already treats NULLs as distinct.
+CREATE UNIQUE INDEX handles_by_key ON handles(platform, handle_key);
+CREATE UNIQUE INDEX handles_by_author_id ON handles(platform, author_id);
 CREATE INDEX handles_by_person ON handles(person_id);
 
 CREATE TABLE person_tags (
@@ -88,7 +91,7 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_by_conversation ON messages(conversation_id, direction, created_at);
 CREATE INDEX messages_by_person ON messages(person_id, created_at);
-CREATE INDEX messages_by_parent ON messages(platform, parent_id) WHERE parent_id IS NOT NULL;
+CREATE INDEX messages_by_parent ON messages(platform, parent_id);
 CREATE INDEX messages_by_time ON messages(created_at);
 
 -- Full-text index over what a search looks at. External content: the text is

@@ -60,7 +60,13 @@ pub(super) fn run(args: &AddArgs, context: &Context<'_>, out: &mut dyn Write) ->
     };
     let external_id = format!(
         "tend-add:{:016x}",
-        fnv1a(&[args.platform.as_str(), &args.from, &rfc3339(created_at), &args.text, args.thread.as_deref().unwrap_or("")])
+        fnv1a(&[
+            args.platform.as_str(),
+            &args.from,
+            &rfc3339(created_at),
+            &args.text,
+            args.thread.as_deref().unwrap_or("")
+        ])
     );
     let message = NewMessage {
         platform: args.platform,
@@ -96,10 +102,22 @@ pub(super) fn run(args: &AddArgs, context: &Context<'_>, out: &mut dyn Write) ->
         });
         writeln!(out, "{value}")?;
     } else if added {
-        let place = if counts.new_conversations > 0 { "a new conversation" } else { "its conversation" };
-        writeln!(out, "added to {place} on {} ({})", args.platform, rfc3339(created_at))?;
+        let place = if counts.new_conversations > 0 {
+            "a new conversation"
+        } else {
+            "its conversation"
+        };
+        writeln!(
+            out,
+            "added to {place} on {} ({})",
+            args.platform,
+            rfc3339(created_at)
+        )?;
     } else {
-        writeln!(out, "already logged: the same message from the same person at the same time is stored")?;
+        writeln!(
+            out,
+            "already logged: the same message from the same person at the same time is stored"
+        )?;
     }
     Ok(())
 }
@@ -111,7 +129,9 @@ fn parse_time<Tz: TimeZone>(text: &str, now: DateTime<Utc>, zone: &Tz) -> Result
         return Ok(at.with_timezone(&Utc));
     }
     let local = |naive: NaiveDateTime| {
-        zone.from_local_datetime(&naive).earliest().map(|at| at.with_timezone(&Utc))
+        zone.from_local_datetime(&naive)
+            .earliest()
+            .map(|at| at.with_timezone(&Utc))
     };
     if let Ok(naive) = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
         && let Some(at) = local(naive)
@@ -123,9 +143,15 @@ fn parse_time<Tz: TimeZone>(text: &str, now: DateTime<Utc>, zone: &Tz) -> Result
     {
         return Ok(at);
     }
-    if let Some(span) = text.strip_suffix(" ago").or_else(|| text.strip_suffix("ago")) {
+    if let Some(span) = text
+        .strip_suffix(" ago")
+        .or_else(|| text.strip_suffix("ago"))
+    {
         let span = span.trim();
-        let (number, unit) = span.split_at(span.find(|c: char| !c.is_ascii_digit()).unwrap_or(span.len()));
+        let (number, unit) = span.split_at(
+            span.find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(span.len()),
+        );
         if let Ok(number) = number.parse::<i64>() {
             let span = match unit.trim() {
                 "m" | "min" | "mins" | "minutes" | "minute" => Some(Duration::minutes(number)),
@@ -164,17 +190,29 @@ mod tests {
 
     #[test]
     fn times_people_type() {
-        let now = DateTime::parse_from_rfc3339("2026-11-22T12:00:00Z").unwrap().with_timezone(&Utc);
+        let now = DateTime::parse_from_rfc3339("2026-11-22T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let zone = FixedOffset::east_opt(3600).unwrap();
-        let parse = |text| parse_time(text, now, &zone).map(rfc3339).map_err(|e| e.to_string());
-        assert_eq!(parse("2026-11-20T09:30:00+02:00").unwrap(), "2026-11-20T07:30:00Z");
+        let parse = |text| {
+            parse_time(text, now, &zone)
+                .map(rfc3339)
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            parse("2026-11-20T09:30:00+02:00").unwrap(),
+            "2026-11-20T07:30:00Z"
+        );
         assert_eq!(parse("2026-11-20 09:30").unwrap(), "2026-11-20T08:30:00Z");
         assert_eq!(parse("2026-11-20").unwrap(), "2026-11-19T23:00:00Z");
         assert_eq!(parse("2h ago").unwrap(), "2026-11-22T10:00:00Z");
         assert_eq!(parse("3 days ago").unwrap(), "2026-11-19T12:00:00Z");
         assert_eq!(parse("45m ago").unwrap(), "2026-11-22T11:15:00Z");
         let err = parse("yesterday-ish").unwrap_err();
-        assert!(err.starts_with("--at \"yesterday-ish\": not a time"), "{err}");
+        assert!(
+            err.starts_with("--at \"yesterday-ish\": not a time"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -16,7 +16,12 @@ pub struct ExportArgs {
     pub output: Option<PathBuf>,
 }
 
-pub(super) fn run(args: &ExportArgs, context: &Context<'_>, notes: &mut dyn Write, out: &mut dyn Write) -> Result<()> {
+pub(super) fn run(
+    args: &ExportArgs,
+    context: &Context<'_>,
+    notes: &mut dyn Write,
+    out: &mut dyn Write,
+) -> Result<()> {
     let store = context.store()?;
     let write_all = |sink: &mut dyn Write| -> Result<u64> {
         store.export(|message| {

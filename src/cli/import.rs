@@ -26,7 +26,12 @@ pub struct ImportArgs {
     pub json: bool,
 }
 
-pub(super) fn run(args: &ImportArgs, context: &Context<'_>, out: &mut dyn Write, notes: &mut dyn Write) -> Result<()> {
+pub(super) fn run(
+    args: &ImportArgs,
+    context: &Context<'_>,
+    out: &mut dyn Write,
+    notes: &mut dyn Write,
+) -> Result<()> {
     let config = context.config()?;
     let mut store = context.store()?;
     let source = Source::open(&args.file, context.stdin)?;
@@ -51,7 +56,10 @@ pub(super) fn run(args: &ImportArgs, context: &Context<'_>, out: &mut dyn Write,
         }
         Err(ImportError::Bad(bad)) => {
             if args.json {
-                let report = ImportReport { errors: vec![bad.clone()], ..ImportReport::default() };
+                let report = ImportReport {
+                    errors: vec![bad.clone()],
+                    ..ImportReport::default()
+                };
                 writeln!(out, "{}", serde_json::to_string(&report)?)?;
             }
             Err(ImportError::Bad(bad).into())
@@ -70,7 +78,11 @@ fn summary(report: &ImportReport) -> String {
     format!(
         "{}, {}, {} already known{repeated}, {} skipped",
         plural(report.new_messages, "new message", "new messages"),
-        plural(report.new_conversations, "new conversation", "new conversations"),
+        plural(
+            report.new_conversations,
+            "new conversation",
+            "new conversations"
+        ),
         report.already_known,
         report.skipped,
     )

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::Context;
 use crate::config::Config;
-use crate::model::rfc3339;
+use crate::model::{Platform, rfc3339};
 use crate::sanitize::{fit_to_width, preview, sanitize_line};
 use crate::sla::{self, SlaState};
 use crate::store::{QueueItem, Store};
@@ -56,14 +56,23 @@ pub(super) fn run_demo(args: &InboxArgs, context: &Context<'_>, out: &mut dyn Wr
     print_queue(&demo.store, &demo.config, now, args, out)
 }
 
-fn print_queue(store: &Store, config: &Config, now: DateTime<Utc>, args: &InboxArgs, out: &mut dyn Write) -> Result<()> {
+fn print_queue(
+    store: &Store,
+    config: &Config,
+    now: DateTime<Utc>,
+    args: &InboxArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
     let queue = store.queue(now, args.limit)?;
     if args.json {
-        let items: Vec<InboxItem> = queue.iter().map(|item| json_item(item, config, now)).collect();
+        let items: Vec<InboxItem> = queue
+            .iter()
+            .map(|item| json_item(item, config, now))
+            .collect();
         serde_json::to_writer_pretty(&mut *out, &items)?;
         writeln!(out)?;
     } else {
-        write_table(&queue, config, now, out)?;
+        write_table(&queue, &store.waiting(now)?, config, now, out)?;
     }
     Ok(())
 }
@@ -89,20 +98,51 @@ fn json_item(item: &QueueItem, config: &Config, now: DateTime<Utc>) -> InboxItem
 
 /// Who a row is from, as a person would say it.
 fn author(item: &QueueItem) -> String {
-    let name = item.author_display_name.as_deref().filter(|name| !name.trim().is_empty());
-    sanitize_line(name.or(item.author_handle.as_deref()).unwrap_or("(unknown)")).trim().to_owned()
+    let name = item
+        .author_display_name
+        .as_deref()
+        .filter(|name| !name.trim().is_empty());
+    sanitize_line(
+        name.or(item.author_handle.as_deref())
+            .unwrap_or("(unknown)"),
+    )
+    .trim()
+    .to_owned()
 }
 
-fn write_table(queue: &[QueueItem], config: &Config, now: DateTime<Utc>, out: &mut dyn Write) -> Result<()> {
-    if queue.is_empty() {
-        writeln!(out, "Inbox zero: nobody is waiting for an answer. Import more with `tend import FILE`.")?;
+fn write_table(
+    queue: &[QueueItem],
+    waiting: &[(Platform, DateTime<Utc>)],
+    config: &Config,
+    now: DateTime<Utc>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if waiting.is_empty() {
+        writeln!(
+            out,
+            "Inbox zero: nobody is waiting for an answer. Import more with `tend import FILE`."
+        )?;
         return Ok(());
     }
-    let assessments: Vec<_> =
-        queue.iter().map(|item| sla::assess(item.waiting_since, config.sla.hours_for(item.platform), now)).collect();
-    let overdue = assessments.iter().filter(|a| a.state == SlaState::Overdue).count();
-    writeln!(out, "{} open · {overdue} overdue", queue.len())?;
-    let width = terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0)).clamp(60, 200);
+    let assess =
+        |platform: Platform, since| sla::assess(since, config.sla.hours_for(platform), now);
+    let overdue = waiting
+        .iter()
+        .filter(|(p, since)| assess(*p, *since).state == SlaState::Overdue)
+        .count();
+    let shown = if queue.len() < waiting.len() {
+        format!(" (showing {})", queue.len())
+    } else {
+        String::new()
+    };
+    writeln!(out, "{} open · {overdue} overdue{shown}", waiting.len())?;
+    let assessments: Vec<_> = queue
+        .iter()
+        .map(|item| assess(item.platform, item.waiting_since))
+        .collect();
+    let width = terminal_size::terminal_size()
+        .map_or(100, |(w, _)| usize::from(w.0))
+        .clamp(60, 200);
     let message_width = width.saturating_sub(5 + 1 + 10 + 1 + 18 + 1);
     for (item, assessment) in queue.iter().zip(&assessments) {
         let mark = match assessment.state {

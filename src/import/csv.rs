@@ -17,15 +17,29 @@ pub(super) fn read(
     reader: Box<dyn BufRead + '_>,
     handle: &mut dyn FnMut(Result<NewMessage, BadRecord>) -> Result<(), ImportError>,
 ) -> Result<(), ImportError> {
-    let mut csv = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader);
+    let mut csv = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(reader);
     let mut record = ::csv::ByteRecord::new();
-    let header_error = |message: String| ImportError::Bad(BadRecord { location: format!("{name}:1"), message });
+    let header_error = |message: String| {
+        ImportError::Bad(BadRecord {
+            location: format!("{name}:1"),
+            message,
+        })
+    };
     if !read_record(name, &mut csv, &mut record)? {
-        return Err(header_error("empty file: expected a header row naming the fields".into()));
+        return Err(header_error(
+            "empty file: expected a header row naming the fields".into(),
+        ));
     }
     let mut columns = Vec::with_capacity(record.len());
     for (index, cell) in record.iter().enumerate() {
-        let cell = if index == 0 { cell.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cell) } else { cell };
+        let cell = if index == 0 {
+            cell.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cell)
+        } else {
+            cell
+        };
         let column = std::str::from_utf8(cell)
             .map_err(|_| header_error(format!("invalid UTF-8 in header column {}", index + 1)))?;
         columns.push(column.trim().to_owned());
@@ -47,7 +61,10 @@ pub(super) fn read(
         if record.len() == 1 && record[0].is_empty() {
             continue;
         }
-        let located = |message: String| BadRecord { location: format!("{name}:{line}"), message };
+        let located = |message: String| BadRecord {
+            location: format!("{name}:{line}"),
+            message,
+        };
         handle(row_to_message(&columns, &record).map_err(located))?;
     }
 }
@@ -61,7 +78,9 @@ fn read_record<R: std::io::Read>(
     csv.read_byte_record(record).map_err(|err| {
         let line = err.position().map_or(0, ::csv::Position::line);
         match err.into_kind() {
-            ::csv::ErrorKind::Io(io) => ImportError::Other(anyhow::anyhow!("{name}: cannot read: {io}")),
+            ::csv::ErrorKind::Io(io) => {
+                ImportError::Other(anyhow::anyhow!("{name}: cannot read: {io}"))
+            }
             other => ImportError::Bad(BadRecord {
                 location: format!("{name}:{line}"),
                 message: format!("bad CSV: {other:?}"),
@@ -72,12 +91,19 @@ fn read_record<R: std::io::Read>(
 
 fn row_to_message(columns: &[String], record: &::csv::ByteRecord) -> Result<NewMessage, String> {
     if record.len() != columns.len() {
-        return Err(format!("the row has {} cells but the header names {}", record.len(), columns.len()));
+        return Err(format!(
+            "the row has {} cells but the header names {}",
+            record.len(),
+            columns.len()
+        ));
     }
     let mut fields = Map::new();
     for (column, cell) in columns.iter().zip(record.iter()) {
         let cell = std::str::from_utf8(cell).map_err(|err| {
-            format!("invalid UTF-8 in column \"{column}\" at byte {} of the cell", err.valid_up_to() + 1)
+            format!(
+                "invalid UTF-8 in column \"{column}\" at byte {} of the cell",
+                err.valid_up_to() + 1
+            )
         })?;
         // An empty cell is "not given", except the text, which may be empty.
         if !cell.is_empty() || column == "text" {
@@ -141,6 +167,9 @@ mod tests {
     #[test]
     fn header_without_required_columns_is_refused() {
         let err = outcomes(b"platform,external_id,text\nx,1,a\n").unwrap_err();
-        assert!(err.starts_with("f.csv:1: missing required column \"created_at\""), "{err}");
+        assert!(
+            err.starts_with("f.csv:1: missing required column \"created_at\""),
+            "{err}"
+        );
     }
 }

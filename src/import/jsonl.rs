@@ -48,16 +48,24 @@ pub(super) fn read(
 /// One line to a message, or the column (1-based, in bytes) and what is wrong.
 fn parse_line(bytes: &[u8]) -> Result<NewMessage, (Option<usize>, String)> {
     let text = std::str::from_utf8(bytes).map_err(|err| {
-        (Some(err.valid_up_to() + 1), format!("invalid UTF-8 at byte {}", err.valid_up_to() + 1))
+        (
+            Some(err.valid_up_to() + 1),
+            format!("invalid UTF-8 at byte {}", err.valid_up_to() + 1),
+        )
     })?;
     let value: Value = serde_json::from_str(text).map_err(|err| {
         let message = err.to_string();
         // serde_json appends " at line 1 column N"; the location says that already.
-        let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(head, _)| head);
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(head, _)| head);
         (Some(err.column()), format!("bad JSON: {message}"))
     })?;
     let Value::Object(fields) = value else {
-        return Err((None, "expected a JSON object with the message's fields".into()));
+        return Err((
+            None,
+            "expected a JSON object with the message's fields".into(),
+        ));
     };
     message_from_fields(fields).map_err(|RecordError(message)| (None, message))
 }

@@ -29,7 +29,9 @@ pub fn message_from_fields(mut fields: Map<String, Value>) -> Result<NewMessage,
     let created_at = timestamp(&required(&mut fields, "created_at")?)?;
     let text = required(&mut fields, "text")?;
     let kind = match optional(&mut fields, "kind")? {
-        Some(kind) => kind.parse().map_err(|err: crate::model::UnknownValue| RecordError(format!("kind: {err}")))?,
+        Some(kind) => kind
+            .parse()
+            .map_err(|err: crate::model::UnknownValue| RecordError(format!("kind: {err}")))?,
         None => Kind::Mention,
     };
     let direction = match optional(&mut fields, "direction")? {
@@ -56,7 +58,11 @@ pub fn message_from_fields(mut fields: Map<String, Value>) -> Result<NewMessage,
         url: optional(&mut fields, "url")?,
         source_account: optional(&mut fields, "source_account")?,
         direction,
-        extra_json: if fields.is_empty() { None } else { Some(Value::Object(fields).to_string()) },
+        extra_json: if fields.is_empty() {
+            None
+        } else {
+            Some(Value::Object(fields).to_string())
+        },
     };
     Ok(message)
 }
@@ -84,7 +90,10 @@ fn optional(fields: &mut Map<String, Value>, name: &str) -> Result<Option<String
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(text)) => Ok(Some(text)),
         Some(Value::Number(number)) if name.ends_with("_id") => Ok(Some(number.to_string())),
-        Some(other) => Err(RecordError(format!("field \"{name}\" must be a string, not {}", type_name(&other)))),
+        Some(other) => Err(RecordError(format!(
+            "field \"{name}\" must be a string, not {}",
+            type_name(&other)
+        ))),
     }
 }
 
@@ -139,16 +148,31 @@ mod tests {
         value["likes"] = json!(3);
         value["lang"] = json!("de");
         let message = message_from_fields(fields(value)).unwrap();
-        assert_eq!(message.extra_json.as_deref(), Some(r#"{"lang":"de","likes":3}"#));
+        assert_eq!(
+            message.extra_json.as_deref(),
+            Some(r#"{"lang":"de","likes":3}"#)
+        );
     }
 
     #[test]
     fn each_rule_has_its_message() {
         let cases = [
-            (json!({"external_id": "1"}), "missing required field \"platform\""),
-            (json!({"platform": "fax", "external_id": "1"}), "platform: unknown platform \"fax\""),
-            (json!({"platform": "x", "external_id": " ", "created_at": "", "text": ""}), "external_id is empty"),
-            (json!({"platform": "x", "external_id": "1", "text": ""}), "missing required field \"created_at\""),
+            (
+                json!({"external_id": "1"}),
+                "missing required field \"platform\"",
+            ),
+            (
+                json!({"platform": "fax", "external_id": "1"}),
+                "platform: unknown platform \"fax\"",
+            ),
+            (
+                json!({"platform": "x", "external_id": " ", "created_at": "", "text": ""}),
+                "external_id is empty",
+            ),
+            (
+                json!({"platform": "x", "external_id": "1", "text": ""}),
+                "missing required field \"created_at\"",
+            ),
             (
                 json!({"platform": "x", "external_id": "1", "created_at": "2026-06-12 09:00", "text": ""}),
                 "created_at \"2026-06-12 09:00\" is not an RFC 3339 timestamp with offset",
@@ -157,7 +181,10 @@ mod tests {
                 json!({"platform": "x", "external_id": "1", "created_at": "2026-06-12T09:00:00", "text": ""}),
                 "is not an RFC 3339 timestamp with offset",
             ),
-            (json!({"platform": "x", "external_id": "1", "created_at": "2026-06-12T09:00:00Z"}), "missing required field \"text\""),
+            (
+                json!({"platform": "x", "external_id": "1", "created_at": "2026-06-12T09:00:00Z"}),
+                "missing required field \"text\"",
+            ),
             (
                 json!({"platform": "x", "external_id": "1", "created_at": "2026-06-12T09:00:00Z", "text": 5}),
                 "field \"text\" must be a string, not a number",
@@ -169,7 +196,11 @@ mod tests {
         ];
         for (value, expected) in cases {
             let err = message_from_fields(fields(value.clone())).unwrap_err();
-            assert!(err.0.contains(expected), "{value}: got {:?}, wanted {expected:?}", err.0);
+            assert!(
+                err.0.contains(expected),
+                "{value}: got {:?}, wanted {expected:?}",
+                err.0
+            );
         }
     }
 

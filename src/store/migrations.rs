@@ -31,8 +31,9 @@ pub(super) fn migrate(store: &Store) -> Result<()> {
         .map_err(|err| store.explain(err))?;
         let current: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         if current < version {
-            tx.execute_batch(sql)
-                .with_context(|| format!("applying migration {name} to {}", store.path.display()))?;
+            tx.execute_batch(sql).with_context(|| {
+                format!("applying migration {name} to {}", store.path.display())
+            })?;
             tx.pragma_update(None, "user_version", version)?;
         }
         tx.commit()?;

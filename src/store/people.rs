@@ -40,7 +40,10 @@ impl Store {
                 person = Some(owner);
                 owner
             } else {
-                tx.execute("INSERT INTO people (created_at) VALUES (?1)", [to_micros(now)])?;
+                tx.execute(
+                    "INSERT INTO people (created_at) VALUES (?1)",
+                    [to_micros(now)],
+                )?;
                 let created = tx.last_insert_rowid();
                 person = Some(created);
                 created
@@ -75,7 +78,10 @@ impl Store {
             )?;
         }
         if !seed.note.is_empty() {
-            tx.execute("UPDATE people SET note = ?2 WHERE id = ?1", params![person, seed.note])?;
+            tx.execute(
+                "UPDATE people SET note = ?2 WHERE id = ?1",
+                params![person, seed.note],
+            )?;
         }
         tx.commit()?;
         Ok(person)
@@ -83,8 +89,12 @@ impl Store {
 
     /// A person's tags, sorted.
     pub fn person_tags(&self, person: i64) -> Result<Vec<String>> {
-        let mut statement = self.conn.prepare_cached("SELECT tag FROM person_tags WHERE person_id = ?1 ORDER BY tag")?;
-        let tags = statement.query_map([person], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT tag FROM person_tags WHERE person_id = ?1 ORDER BY tag")?;
+        let tags = statement
+            .query_map([person], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(tags)
     }
 }

@@ -30,20 +30,40 @@ pub struct QueueItem {
     pub message_count: i64,
 }
 
+/// Which conversations wait for an answer at ?1: open ones, and snoozed ones
+/// whose time has come.
+const WAITING: &str = "c.waiting_since IS NOT NULL
+    AND (c.state = 'open' OR (c.state = 'snoozed' AND c.snoozed_until <= ?1))";
+
 impl Store {
+    /// Platform and waiting time of every waiting conversation: enough for the
+    /// queue's header counts without reading any message.
+    pub fn waiting(&self, now: DateTime<Utc>) -> Result<Vec<(Platform, DateTime<Utc>)>> {
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT c.platform, c.waiting_since FROM conversations c WHERE {WAITING}"
+        ))?;
+        let rows = statement.query_map([to_micros(now)], |row| {
+            let platform: String = row.get(0)?;
+            Ok((
+                platform.parse().unwrap_or(Platform::Other),
+                from_micros(row.get(1)?),
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Conversations waiting for an answer at `now`, oldest wait first.
     pub fn queue(&self, now: DateTime<Utc>, limit: Option<usize>) -> Result<Vec<QueueItem>> {
         let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
-        let mut statement = self.conn.prepare_cached(
+        let mut statement = self.conn.prepare_cached(&format!(
             "SELECT c.id, c.platform, c.thread_key, c.waiting_since, m.person_id, m.author_handle,
                     m.author_display_name, coalesce(c.title, m.title), m.url, substr(m.text, 1, ?3),
                     c.message_count
              FROM conversations c JOIN messages m ON m.id = c.last_inbound_id
-             WHERE c.waiting_since IS NOT NULL
-               AND (c.state = 'open' OR (c.state = 'snoozed' AND c.snoozed_until <= ?1))
+             WHERE {WAITING}
              ORDER BY c.waiting_since, c.id
-             LIMIT ?2",
-        )?;
+             LIMIT ?2"
+        ))?;
         let rows = statement.query_map(params![to_micros(now), limit, PREVIEW_CHARS], |row| {
             let platform: String = row.get(1)?;
             Ok(QueueItem {

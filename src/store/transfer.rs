@@ -54,7 +54,8 @@ impl Store {
         while let Some(row) = rows.next()? {
             let extra_json: Option<String> = row.get(15)?;
             let extra = match extra_json {
-                Some(json) => serde_json::from_str(&json).context("a stored message has unreadable extra fields")?,
+                Some(json) => serde_json::from_str(&json)
+                    .context("a stored message has unreadable extra fields")?,
                 None => serde_json::Map::new(),
             };
             let message = ExportedMessage {

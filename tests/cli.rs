@@ -1,0 +1,460 @@
+//! The other commands through the real binary: export round trip, inbox
+//! (JSON contract, order, sanitized plain output), add, config, demo, exit
+//! codes, and stores tend must refuse without touching them.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{Home, fixture, line, stdout_json};
+use predicates::prelude::*;
+use std::os::unix::fs::PermissionsExt;
+
+#[test]
+fn export_round_trips_through_an_empty_store() {
+    let first = Home::new();
+    first.write("config.toml", "[me]\ngithub = \"robin-vale\"\n");
+    first
+        .tend()
+        .arg("import")
+        .arg(fixture("generic.jsonl"))
+        .assert()
+        .success();
+    first
+        .tend()
+        .arg("import")
+        .arg(fixture("hostile.jsonl"))
+        .assert()
+        .success();
+    let reply = line(
+        "github",
+        "IC_reply",
+        "2026-06-12T10:30:00.5+01:00",
+        "thanks, fixed in 0.9.1",
+        &[
+            ("thread_id", "tallybook/tallybook#214"),
+            ("author_handle", "robin-vale"),
+        ],
+    );
+    first.write("reply.jsonl", reply);
+    first
+        .tend()
+        .args(["import", "reply.jsonl"])
+        .assert()
+        .success();
+    first
+        .tend()
+        .args(["export", "-o", "one.jsonl"])
+        .assert()
+        .success()
+        .stderr("exported 22 messages to one.jsonl\n");
+
+    let second = Home::new();
+    second
+        .tend()
+        .arg("import")
+        .arg(first.path("one.jsonl"))
+        .assert()
+        .success();
+    let again = second.tend().arg("export").output().unwrap();
+    let one = std::fs::read_to_string(first.path("one.jsonl")).unwrap();
+    assert_eq!(String::from_utf8(again.stdout).unwrap(), one);
+    assert_eq!(one.lines().count(), 22);
+    // Direction survives even though the second store has no [me] config.
+    assert_eq!(second.state_of("IC_reply"), "answered");
+    assert!(
+        one.contains(r#""created_at":"2026-06-12T09:30:00.500Z""#),
+        "UTC, fraction kept"
+    );
+    // Raw text (escape sequences included) is exported exactly, JSON-escaped.
+    assert!(one.contains(r"nice app! \u001b]52;c;ZWNobyBwd25lZA==\u0007 see you"));
+    let mode = std::fs::metadata(first.path("one.jsonl"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn inbox_json_has_the_promised_keys_in_oldest_first_order() {
+    let home = Home::new();
+    home.write(
+        "config.toml",
+        "[sla]\nhours = 24\n[sla.platforms]\nemail = 2\n",
+    );
+    home.tend()
+        .arg("import")
+        .arg(fixture("generic.jsonl"))
+        .assert()
+        .success();
+    let inbox = stdout_json(&home.tend().args(["inbox", "--json"]).output().unwrap());
+    let items = inbox.as_array().unwrap();
+    assert_eq!(items.len(), 7);
+    let since: Vec<&str> = items
+        .iter()
+        .map(|i| i["waiting_since"].as_str().unwrap())
+        .collect();
+    let mut sorted = since.clone();
+    sorted.sort_unstable();
+    assert_eq!(since, sorted, "oldest first");
+    assert_eq!(items[0]["platform"], "bluesky");
+    for key in [
+        "thread_id",
+        "platform",
+        "author_handle",
+        "author_display_name",
+        "state",
+        "waiting_since",
+        "due_at",
+        "sla_state",
+        "why",
+        "preview",
+    ] {
+        assert!(
+            items.iter().all(|item| item.get(key).is_some()),
+            "key {key}"
+        );
+    }
+    // Now is 2026-06-13T12:00Z: the email (10:00Z the day before, 2h promise) is
+    // overdue by a day; the GitHub one (09:18Z, 24h) is due within the hour.
+    let email = items.iter().find(|i| i["platform"] == "email").unwrap();
+    assert_eq!(email["due_at"], "2026-06-12T12:00:09Z");
+    assert_eq!(email["sla_state"], "overdue");
+    assert_eq!(email["why"], serde_json::json!(["overdue 23h"]));
+    assert_eq!(
+        email["preview"],
+        "as promised on Mastodon, here is the bank export that breaks the importer."
+    );
+    let github = items.iter().find(|i| i["platform"] == "github").unwrap();
+    assert_eq!(github["sla_state"], "overdue");
+    let limited = stdout_json(
+        &home
+            .tend()
+            .args(["inbox", "--json", "--limit", "2"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(limited.as_array().unwrap().len(), 2);
+    assert_eq!(limited[0], items[0]);
+}
+
+#[test]
+fn plain_inbox_never_puts_control_characters_on_the_terminal() {
+    let home = Home::new();
+    home.tend()
+        .arg("import")
+        .arg(fixture("hostile.jsonl"))
+        .assert()
+        .success();
+    let output = home.tend().arg("inbox").output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("14 open · 14 overdue\n"), "{text}");
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|c| {
+            (c.is_control() && *c != '\n')
+                || ('\u{202a}'..='\u{202e}').contains(c)
+                || ('\u{2066}'..='\u{2069}').contains(c)
+        })
+        .collect();
+    assert!(bad.is_empty(), "control characters reached stdout: {bad:?}");
+    assert!(text.contains("nice app! ␛]52;c;"), "{text}");
+    // Hostile display names are made safe too.
+    assert!(text.contains("␛[8mCsi"), "{text}");
+    assert!(text.contains("Bidi evil"), "{text}");
+}
+
+#[test]
+fn empty_inbox_says_what_to_do() {
+    Home::new().tend().arg("inbox").assert().success().stdout(
+        "Inbox zero: nobody is waiting for an answer. Import more with `tend import FILE`.\n",
+    );
+}
+
+#[test]
+fn add_logs_a_mention_once_and_my_reply_answers_it() {
+    let home = Home::new();
+    home.write("config.toml", "[me]\nphone = \"me\"\n");
+    let add = |from: &str, text: &str, at: &str| {
+        let mut command = home.tend();
+        command.args([
+            "add",
+            "--platform",
+            "phone",
+            "--from",
+            from,
+            "--text",
+            text,
+            "--at",
+            at,
+            "--thread",
+            "call-ana",
+        ]);
+        command
+    };
+    add(
+        "Ana Lima",
+        "asked for a quote for 3 seats",
+        "2026-06-13T09:00:00Z",
+    )
+    .assert()
+    .success()
+    .stdout("added to a new conversation on phone (2026-06-13T09:00:00Z)\n");
+    add(
+        "Ana Lima",
+        "asked for a quote for 3 seats",
+        "2026-06-13T09:00:00Z",
+    )
+    .assert()
+    .success()
+    .stdout(predicate::str::starts_with("already logged"));
+    assert_eq!(home.count("SELECT count(*) FROM messages"), 1);
+    assert_eq!(
+        home.state_of(
+            &home
+                .peek()
+                .query_row("SELECT external_id FROM messages", [], |r| r
+                    .get::<_, String>(0))
+                .unwrap()
+        ),
+        "open"
+    );
+    add("me", "sent the quote", "1h ago")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("added to its conversation"));
+    assert_eq!(
+        home.count("SELECT count(*) FROM conversations WHERE state = 'answered'"),
+        1
+    );
+    let when: String = home
+        .peek()
+        .query_row("SELECT max(created_at) FROM messages", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map(|micros| {
+            chrono::DateTime::from_timestamp_micros(micros)
+                .unwrap()
+                .to_rfc3339()
+        })
+        .unwrap();
+    assert_eq!(when, "2026-06-13T11:00:00+00:00", "`1h ago` from TEND_NOW");
+}
+
+#[test]
+fn add_rejects_bad_input_clearly() {
+    let home = Home::new();
+    home.tend()
+        .args(["add", "--platform", "fax", "--from", "a", "--text", "b"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown platform \"fax\" (expected one of: mastodon",
+        ));
+    home.tend()
+        .args([
+            "add",
+            "--platform",
+            "phone",
+            "--from",
+            "a",
+            "--text",
+            "b",
+            "--at",
+            "teatime",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "tend: --at \"teatime\": not a time",
+        ));
+    assert!(!home.db().exists() || home.count("SELECT count(*) FROM messages") == 0);
+}
+
+#[test]
+fn config_errors_name_file_line_and_key_and_change_nothing() {
+    let home = Home::new();
+    home.tend()
+        .arg("import")
+        .arg(fixture("generic.jsonl"))
+        .assert()
+        .success();
+    home.write("config.toml", "[budget]\nminutes = 30\nminuts = 45\n");
+    let config = home.config();
+    home.tend()
+        .arg("inbox")
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "tend: {}:3: budget.minuts: unknown field `minuts`, expected one of `minutes`, `day_starts_at`, \
+             `idle_after_seconds`, `weekdays`\n",
+            config.display()
+        ));
+    home.write("config.toml", "[budget]\nminutes = 3000\n");
+    home.tend()
+        .args(["config"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::ends_with(
+            "config.toml:2: budget.minutes: 3000 is out of range: expected whole minutes from 0 to 1440\n",
+        ));
+    home.write("config.toml", "[budget]\nminutes = 45\n");
+    home.tend().arg("config").assert().success().stdout(format!(
+        "store   {}\nconfig  {} (valid)\n",
+        home.db().display(),
+        config.display()
+    ));
+    assert_eq!(home.count("SELECT count(*) FROM messages"), 7);
+}
+
+#[test]
+fn default_config_is_printed_and_is_valid() {
+    let home = Home::new();
+    let output = home.tend().args(["config", "--default"]).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("[budget]\n") && text.contains("[me]\n") && text.contains("[[accounts]]")
+    );
+    home.write("config.toml", &text);
+    home.tend()
+        .arg("config")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(valid)"));
+}
+
+#[test]
+fn named_config_that_does_not_exist_is_an_error_but_the_default_path_is_optional() {
+    let home = Home::new();
+    home.tend()
+        .args(["inbox", "--config", "missing.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "tend: missing.toml: cannot read config file",
+        ));
+    let mut command = home.tend();
+    command
+        .env_remove("TEND_CONFIG")
+        .env("HOME", home.path("fresh-home"))
+        .env("XDG_CONFIG_HOME", home.path("xdg"));
+    command.arg("inbox").assert().success();
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_lists_the_commands() {
+    let home = Home::new();
+    home.tend().arg("frobnicate").assert().code(2);
+    home.tend()
+        .args(["import"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("<FILE|->"));
+    home.tend()
+        .args(["inbox", "--limit", "many"])
+        .assert()
+        .code(2);
+    let help = home.tend().arg("--help").output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    for command in ["demo", "import", "add", "inbox", "export", "config"] {
+        assert!(
+            help.contains(&format!("  {command} ")),
+            "help lists {command}: {help}"
+        );
+    }
+    assert!(help.contains("TEND_DB") && help.contains("TEND_CONFIG"));
+}
+
+#[test]
+fn demo_shows_a_fresh_week_whatever_the_date() {
+    let home = Home::new();
+    let output = home.tend().args(["demo", "--json"]).output().unwrap();
+    assert!(output.status.success());
+    let items = stdout_json(&output);
+    let items = items.as_array().unwrap();
+    assert!(items.len() >= 15, "{} waiting", items.len());
+    let newest = items
+        .iter()
+        .map(|i| i["waiting_since"].as_str().unwrap())
+        .max()
+        .unwrap();
+    assert!(
+        newest > "2026-06-13T10:00:00Z" && newest < common::NOW,
+        "relative to now: {newest}"
+    );
+    assert!(items.iter().any(|i| i["sla_state"] == "overdue"));
+    assert!(items.iter().any(|i| i["sla_state"] == "on_time"));
+    let platforms: std::collections::BTreeSet<&str> = items
+        .iter()
+        .map(|i| i["platform"].as_str().unwrap())
+        .collect();
+    assert_eq!(platforms.len(), 6, "{platforms:?}");
+    // The throwaway store never touches the user's.
+    assert!(!home.db().exists());
+    let plain = home.tend().arg("demo").output().unwrap();
+    assert!(
+        String::from_utf8(plain.stdout)
+            .unwrap()
+            .starts_with(&format!("{} open · ", items.len()))
+    );
+}
+
+#[test]
+fn a_store_from_a_newer_tend_is_refused_untouched() {
+    let home = Home::new();
+    home.tend()
+        .arg("import")
+        .arg(fixture("generic.jsonl"))
+        .assert()
+        .success();
+    {
+        let conn = rusqlite::Connection::open(home.db()).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let before = std::fs::read(home.db()).unwrap();
+    for args in [vec!["inbox"], vec!["import", "x.jsonl"], vec!["export"]] {
+        home.tend()
+            .args(&args)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(
+                "this store was written by a newer tend (schema version 99",
+            ))
+            .stderr(predicate::str::contains(
+                "upgrade tend — the file was not changed",
+            ));
+    }
+    assert_eq!(std::fs::read(home.db()).unwrap(), before);
+}
+
+#[test]
+fn a_file_that_is_not_a_store_is_named_and_kept() {
+    let home = Home::new();
+    std::fs::create_dir_all(home.db().parent().unwrap()).unwrap();
+    let text = "my shopping list\n".repeat(300);
+    std::fs::write(home.db(), &text).unwrap();
+    home.tend()
+        .arg("inbox")
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "tend: {}: not a tend store (the file is not an SQLite database); check --db/TEND_DB — the file was not changed\n",
+            home.db().display()
+        ));
+    assert_eq!(std::fs::read_to_string(home.db()).unwrap(), text);
+}
+
+#[test]
+fn bare_tend_shows_the_queue_until_the_session_lands() {
+    let home = Home::new();
+    home.tend()
+        .arg("import")
+        .arg(fixture("generic.jsonl"))
+        .assert()
+        .success();
+    home.tend()
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("7 open · "))
+        .stderr(predicate::str::contains("showing the queue"));
+}

@@ -1,0 +1,119 @@
+//! A temp home for one test: its own store and config, a fixed "now", and
+//! the real `tend` binary.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+/// The instant every binary run in these tests sees as "now".
+pub const NOW: &str = "2026-06-13T12:00:00Z";
+
+pub struct Home {
+    pub dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Home {
+        let home = Home {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        // TEND_CONFIG names this file, and a named config must exist.
+        home.write("config.toml", "");
+        home
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("data/tend.db")
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// `tend` with this home's store and config.
+    pub fn tend(&self) -> assert_cmd::Command {
+        let mut command = assert_cmd::Command::new(env!("CARGO_BIN_EXE_tend"));
+        command
+            .env("TEND_DB", self.db())
+            .env("TEND_CONFIG", self.config())
+            .env("TEND_NOW", NOW)
+            .env_remove("COLUMNS")
+            .current_dir(self.dir.path());
+        command
+    }
+
+    /// The same, as a plain process for tests that kill or race it.
+    pub fn tend_process(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tend"));
+        command
+            .env("TEND_DB", self.db())
+            .env("TEND_CONFIG", self.config())
+            .env("TEND_NOW", NOW)
+            .current_dir(self.dir.path());
+        command
+    }
+
+    /// A read-only look at the store, as another program would have.
+    pub fn peek(&self) -> Connection {
+        Connection::open_with_flags(self.db(), OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap()
+    }
+
+    pub fn count(&self, sql: &str) -> i64 {
+        self.peek().query_row(sql, [], |row| row.get(0)).unwrap()
+    }
+
+    /// The state of the conversation holding message `external_id`.
+    pub fn state_of(&self, external_id: &str) -> String {
+        self.peek()
+            .query_row(
+                "SELECT c.state FROM conversations c JOIN messages m ON m.conversation_id = c.id
+                 WHERE m.external_id = ?1",
+                [external_id],
+                |row| row.get(0),
+            )
+            .unwrap()
+    }
+
+    pub fn thread_of(&self, external_id: &str) -> String {
+        self.peek()
+            .query_row(
+                "SELECT c.thread_key FROM conversations c JOIN messages m ON m.conversation_id = c.id
+                 WHERE m.external_id = ?1",
+                [external_id],
+                |row| row.get(0),
+            )
+            .unwrap()
+    }
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// One generic-format JSONL line.
+pub fn line(platform: &str, id: &str, at: &str, text: &str, extra: &[(&str, &str)]) -> String {
+    let mut object = serde_json::json!({
+        "platform": platform, "external_id": id, "created_at": at, "text": text,
+    });
+    for (key, value) in extra {
+        object[*key] = serde_json::Value::String((*value).to_owned());
+    }
+    object.to_string()
+}
+
+pub fn stdout_json(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap()
+}
