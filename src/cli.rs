@@ -131,7 +131,7 @@ fn run_config(args: &ConfigArgs, context: &Context<'_>, out: &mut dyn Write) -> 
             "config": context.paths.config,
             "config_exists": found,
         });
-        writeln!(out, "{value}")?;
+        crate::output::write_line(out, &value)?;
     } else {
         writeln!(out, "store   {}", context.paths.db.display())?;
         let status = if found {

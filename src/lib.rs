@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod import;
 pub mod model;
+pub mod output;
 pub mod paths;
 pub mod sanitize;
 pub mod sla;

@@ -165,6 +165,53 @@ fn plain_inbox_never_puts_control_characters_on_the_terminal() {
 }
 
 #[test]
+fn json_output_escapes_what_a_terminal_would_act_on() {
+    let home = Home::new();
+    home.tend()
+        .arg("import")
+        .arg(fixture("hostile.jsonl"))
+        .assert()
+        .success();
+    for args in [vec!["export"], vec!["inbox", "--json"]] {
+        let output = home.tend().args(&args).output().unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        let raw: Vec<char> = text
+            .chars()
+            .filter(|c| (c.is_control() && *c != '\n') || ('\u{202a}'..='\u{202e}').contains(c))
+            .collect();
+        assert!(raw.is_empty(), "{args:?} printed {raw:?}");
+        if args == ["export"] {
+            assert!(
+                text.contains(r"one-byte CSI \u009b31m"),
+                "C1 escaped, not dropped"
+            );
+        }
+    }
+    // Escaped, the data is unchanged: the export imports back to the same text.
+    let export = home.tend().arg("export").output().unwrap().stdout;
+    let other = Home::new();
+    other
+        .tend()
+        .args(["import", "-", "--format", "jsonl"])
+        .write_stdin(export)
+        .assert()
+        .success();
+    let original: String = home
+        .peek()
+        .query_row("SELECT group_concat(text, '|') FROM messages", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let copy: String = other
+        .peek()
+        .query_row("SELECT group_concat(text, '|') FROM messages", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(copy, original);
+}
+
+#[test]
 fn empty_inbox_says_what_to_do() {
     Home::new().tend().arg("inbox").assert().success().stdout(
         "Inbox zero: nobody is waiting for an answer. Import more with `tend import FILE`.\n",

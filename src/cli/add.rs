@@ -100,7 +100,7 @@ pub(super) fn run(args: &AddArgs, context: &Context<'_>, out: &mut dyn Write) ->
             "new_conversations": counts.new_conversations,
             "already_known": counts.already_known,
         });
-        writeln!(out, "{value}")?;
+        crate::output::write_line(out, &value)?;
     } else if added {
         let place = if counts.new_conversations > 0 {
             "a new conversation"

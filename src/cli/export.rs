@@ -24,11 +24,7 @@ pub(super) fn run(
 ) -> Result<()> {
     let store = context.store()?;
     let write_all = |sink: &mut dyn Write| -> Result<u64> {
-        store.export(|message| {
-            serde_json::to_writer(&mut *sink, message)?;
-            sink.write_all(b"\n")?;
-            Ok(())
-        })
+        store.export(|message| crate::output::write_line(sink, message))
     };
     if let Some(path) = &args.output {
         let mut count = 0;

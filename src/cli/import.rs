@@ -45,7 +45,7 @@ pub(super) fn run(
     match import(&mut store, source, &options) {
         Ok(report) => {
             if args.json {
-                writeln!(out, "{}", serde_json::to_string(&report)?)?;
+                crate::output::write_line(out, &report)?;
             } else {
                 for bad in &report.errors {
                     writeln!(notes, "skipped {bad}")?;
@@ -60,7 +60,7 @@ pub(super) fn run(
                     errors: vec![bad.clone()],
                     ..ImportReport::default()
                 };
-                writeln!(out, "{}", serde_json::to_string(&report)?)?;
+                crate::output::write_line(out, &report)?;
             }
             Err(ImportError::Bad(bad).into())
         }

@@ -69,8 +69,7 @@ fn print_queue(
             .iter()
             .map(|item| json_item(item, config, now))
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &items)?;
-        writeln!(out)?;
+        crate::output::write_pretty(out, &items)?;
     } else {
         write_table(&queue, &store.waiting(now)?, config, now, out)?;
     }
