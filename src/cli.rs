@@ -91,6 +91,11 @@ impl Context<'_> {
     pub fn store(&self) -> Result<crate::store::Store> {
         crate::store::Store::open(&self.paths.db)
     }
+
+    /// The store if it exists, for commands that only read.
+    pub fn existing_store(&self) -> Result<Option<crate::store::Store>> {
+        crate::store::Store::open_existing(&self.paths.db)
+    }
 }
 
 /// Runs the parsed command line, writing data to `out` and notes to `err`.

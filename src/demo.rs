@@ -4,13 +4,13 @@
 //! import path.
 
 use anyhow::{Context, Result, anyhow, bail};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::config::Config;
 use crate::import::message_from_fields;
-use crate::model::{Platform, rfc3339};
+use crate::model::{Platform, parse_span, rfc3339};
 use crate::store::{PersonSeed, Store};
 
 const MESSAGES: &str = include_str!("../assets/demo/messages.jsonl");
@@ -85,53 +85,17 @@ fn demo_record(line: &str, now: DateTime<Utc>) -> Result<crate::store::NewMessag
         bail!("not a JSON object");
     };
     let ago = match fields.remove("ago") {
-        Some(Value::String(ago)) => parse_ago(&ago)?,
+        Some(Value::String(ago)) => parse_span(&ago)
+            .ok_or_else(|| anyhow!("bad \"ago\" duration \"{ago}\" (e.g. 2d3h15m)"))?,
         _ => bail!("missing \"ago\""),
     };
     fields.insert("created_at".into(), Value::String(rfc3339(now - ago)));
     message_from_fields(fields).map_err(|err| anyhow!(err.0))
 }
 
-fn parse_ago(text: &str) -> Result<Duration> {
-    let mut total = Duration::zero();
-    let mut number = String::new();
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            number.push(c);
-            continue;
-        }
-        let n: i64 = number
-            .parse()
-            .with_context(|| format!("bad duration \"{text}\""))?;
-        total += match c {
-            'd' => Duration::days(n),
-            'h' => Duration::hours(n),
-            'm' => Duration::minutes(n),
-            _ => bail!("bad duration \"{text}\": units are d, h and m"),
-        };
-        number.clear();
-    }
-    if !number.is_empty() || text.is_empty() {
-        bail!("bad duration \"{text}\": every number needs a unit (d, h, m)");
-    }
-    Ok(total)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ago_durations() {
-        assert_eq!(
-            parse_ago("6d18h5m").unwrap(),
-            Duration::minutes(6 * 1440 + 18 * 60 + 5)
-        );
-        assert_eq!(parse_ago("40m").unwrap(), Duration::minutes(40));
-        assert!(parse_ago("5").is_err());
-        assert!(parse_ago("5s").is_err());
-        assert!(parse_ago("").is_err());
-    }
 
     #[test]
     fn demo_week_has_the_promised_shape() {
@@ -159,7 +123,7 @@ mod tests {
         assert!(queue.len() >= 10, "{} waiting", queue.len());
         let overdue = queue
             .iter()
-            .filter(|item| now - item.waiting_since > Duration::hours(72))
+            .filter(|item| now - item.waiting_since > chrono::Duration::hours(72))
             .count();
         assert!(overdue >= 2, "{overdue} long overdue");
         // Ana is one person across mastodon and email, tagged customer.

@@ -8,15 +8,15 @@ mod jsonl;
 mod record;
 
 use std::collections::HashSet;
-use std::io::BufRead;
+use std::io::{BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result, anyhow, bail};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::model::Platform;
-use crate::sanitize::sanitize_line;
+use crate::sanitize::quote;
 use crate::store::{IngestCounts, NewMessage, Store};
 
 pub use record::{RecordError, message_from_fields};
@@ -50,21 +50,32 @@ impl std::fmt::Debug for Source<'_> {
 }
 
 impl<'a> Source<'a> {
-    /// Opens `path`, or standard input for `-`.
+    /// Opens `path`, or standard input for `-`. Standard input is first
+    /// copied to an anonymous temporary file, so that a slow pipe never holds
+    /// the store's write lock while it trickles in.
     pub fn open(path: &Path, stdin: &'a std::io::Stdin) -> Result<Source<'a>> {
         if path.as_os_str() == "-" {
+            let mut spool = tempfile::tempfile()
+                .context("<stdin>: cannot create a temporary file to read into")?;
+            std::io::copy(&mut stdin.lock(), &mut spool).context("<stdin>: cannot read")?;
+            spool
+                .seek(SeekFrom::Start(0))
+                .context("<stdin>: cannot read back")?;
             return Ok(Source {
                 name: "<stdin>".into(),
-                reader: Box::new(stdin.lock()),
+                reader: Box::new(BufReader::with_capacity(1 << 16, spool)),
                 extension: None,
             });
         }
-        let name = sanitize_line(&path.display().to_string()).into_owned();
-        let file = std::fs::File::open(path)
-            .map_err(|err| anyhow::anyhow!("{name}: cannot read: {err}"))?;
+        let name = quote(&path.display().to_string());
+        if path.is_dir() {
+            bail!("{name}: is a directory, not a file to import");
+        }
+        let file =
+            std::fs::File::open(path).map_err(|err| anyhow!("{name}: cannot read: {err}"))?;
         Ok(Source {
             name,
-            reader: Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
+            reader: Box::new(BufReader::with_capacity(1 << 16, file)),
             extension: path
                 .extension()
                 .map(|ext| ext.to_string_lossy().to_lowercase()),
@@ -110,9 +121,22 @@ pub enum ImportError {
     /// A bad record without `--skip-bad`: reading stops at the first one.
     #[error("{0} (nothing was imported; --skip-bad imports the other records)")]
     Bad(BadRecord),
+    /// The file as a whole cannot be read (a broken header, an unclosed quote,
+    /// a record too large): `--skip-bad` cannot help.
+    #[error("{0} (nothing was imported)")]
+    File(BadRecord),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
+
+/// The largest record tend reads: well above any real message, small enough
+/// that a file of garbage (or /dev/zero) cannot exhaust memory.
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+
+/// What a format reader hands over for each record: the line it starts on
+/// and the message, or what is wrong with it.
+type RecordSink<'a> =
+    dyn FnMut(usize, Result<NewMessage, BadRecord>) -> Result<(), ImportError> + 'a;
 
 /// The user's side of an import: options and whose handles are theirs.
 #[derive(Debug, Clone)]
@@ -129,42 +153,74 @@ pub fn import(
     mut source: Source<'_>,
     options: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
+    skip_bom(&mut source).with_context(|| format!("{}: cannot read", source.name))?;
     let format = match options.format {
-        Format::Auto => detect(&mut source)?,
+        Format::Auto => {
+            detect(&mut source).with_context(|| format!("{}: cannot read", source.name))?
+        }
         chosen => chosen,
     };
+    let name = source.name.clone();
     let mut ingest = store.ingest(options.now, options.my_handles.clone())?;
     let mut skipped = Vec::new();
-    let mut handle = |record: Result<NewMessage, BadRecord>| -> Result<(), ImportError> {
-        match record {
-            Ok(message) => {
-                ingest.add(&message)?;
+    let mut sink =
+        |line: usize, record: Result<NewMessage, BadRecord>| -> Result<(), ImportError> {
+            match record {
+                Ok(message) => {
+                    ingest
+                        .add(&message)
+                        .with_context(|| format!("{name}:{line}: cannot store this record"))?;
+                }
+                Err(bad) if options.skip_bad => skipped.push(bad),
+                Err(bad) => return Err(ImportError::Bad(bad)),
             }
-            Err(bad) if options.skip_bad => skipped.push(bad),
-            Err(bad) => return Err(ImportError::Bad(bad)),
-        }
-        Ok(())
-    };
+            Ok(())
+        };
     match format {
-        Format::Jsonl | Format::Auto => jsonl::read(&source.name, source.reader, &mut handle)?,
-        Format::Csv => csv::read(&source.name, source.reader, &mut handle)?,
+        Format::Jsonl | Format::Auto => jsonl::read(&name, source.reader, &mut sink)?,
+        Format::Csv => csv::read(&name, source.reader, &mut sink)?,
     }
     let counts = ingest.finish()?;
     Ok(ImportReport::with_counts(counts, skipped))
 }
 
-/// By extension when it is one we know, else by the first byte of content:
-/// a JSON object starts with `{`; anything else is taken for CSV's header row.
-fn detect(source: &mut Source<'_>) -> Result<Format> {
+/// A UTF-8 byte order mark says nothing to a reader of UTF-8; drop it.
+fn skip_bom(source: &mut Source<'_>) -> std::io::Result<()> {
+    if source.reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+        source.reader.consume(3);
+    }
+    Ok(())
+}
+
+/// By extension when it is one we know, else by the first non-blank byte: a
+/// JSON object starts with `{`; anything else is taken for CSV's header row.
+/// Blank input is JSONL (it imports nothing, as an empty `.jsonl` does).
+fn detect(source: &mut Source<'_>) -> std::io::Result<Format> {
     match source.extension.as_deref() {
         Some("jsonl" | "ndjson" | "json") => return Ok(Format::Jsonl),
         Some("csv") => return Ok(Format::Csv),
         _ => {}
     }
-    let head = source.reader.fill_buf()?;
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let first = head.iter().find(|byte| !byte.is_ascii_whitespace());
-    Ok(if first == Some(&b'{') {
+    // Leading blanks may span buffer fills (a pipe that pauses): keep what was
+    // read and put it back in front of the rest.
+    let mut blanks = Vec::new();
+    let first = loop {
+        let chunk = source.reader.fill_buf()?;
+        if chunk.is_empty() {
+            break None;
+        }
+        if let Some(&byte) = chunk.iter().find(|byte| !byte.is_ascii_whitespace()) {
+            break Some(byte);
+        }
+        let read = chunk.len();
+        blanks.extend_from_slice(chunk);
+        source.reader.consume(read);
+    };
+    if !blanks.is_empty() {
+        let rest = std::mem::replace(&mut source.reader, Box::new(std::io::empty()));
+        source.reader = Box::new(BufReader::new(Cursor::new(blanks).chain(rest)));
+    }
+    Ok(if first.is_none_or(|byte| byte == b'{') {
         Format::Jsonl
     } else {
         Format::Csv
@@ -190,7 +246,7 @@ mod tests {
         assert_eq!(detect(&mut source("a.csv", "{")).unwrap(), Format::Csv);
         assert_eq!(detect(&mut source("a.ndjson", "x")).unwrap(), Format::Jsonl);
         assert_eq!(
-            detect(&mut source("-", "\u{feff}  {\"a\":1}")).unwrap(),
+            detect(&mut source("-", "  {\"a\":1}")).unwrap(),
             Format::Jsonl
         );
         assert_eq!(

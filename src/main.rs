@@ -1,7 +1,7 @@
 //! Wiring only: parse the command line, pick the clock and paths, run the
 //! command, turn an error into one line on stderr and exit code 1.
 
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
@@ -36,11 +36,24 @@ fn start(cli: Cli) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = run(cli, &context, &mut out, &mut std::io::stderr());
-    // A closed pipe (`tend export | head`) is the reader's choice, not an error.
-    match out.flush() {
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        flushed => result.and(flushed.context("writing output")),
+    let flushed = out.flush();
+    // A reader that goes away (`tend export | head`) ends the output, which is
+    // its choice, not an error; a command that failed still failed.
+    match (result, flushed) {
+        (Ok(()), Ok(())) => Ok(()),
+        (Ok(()), Err(err)) if err.kind() == ErrorKind::BrokenPipe => Ok(()),
+        (Ok(()), Err(err)) => Err(err).context("writing output"),
+        (Err(err), _) if is_broken_pipe(&err) => Ok(()),
+        (Err(err), _) => Err(err),
     }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == ErrorKind::BrokenPipe)
+    })
 }
 
 /// The real clock, or a fixed instant from `TEND_NOW` (RFC 3339) for scripted

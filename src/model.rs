@@ -67,7 +67,7 @@ macro_rules! vocabulary {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "unknown {what} \"{}\" (expected one of: {allowed})",
-    crate::sanitize::sanitize_line(value)
+    crate::sanitize::quote(value)
 )]
 pub struct UnknownValue {
     pub what: &'static str,
@@ -128,6 +128,46 @@ pub fn to_micros(at: DateTime<Utc>) -> i64 {
     at.timestamp_micros()
 }
 
+/// A span as people write it: `45m`, `2h`, `3 days`, `6d18h5m`. Units are
+/// d/day(s), h/hour(s), m/min/minute(s); at most 100 years, so arithmetic on
+/// instants never overflows.
+#[must_use]
+pub fn parse_span(text: &str) -> Option<chrono::TimeDelta> {
+    use chrono::TimeDelta;
+    let mut total = TimeDelta::zero();
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let number: i64 = rest[..digits].parse().ok()?;
+        rest = rest[digits..].trim_start();
+        let unit_end = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
+        let part = match &rest[..unit_end] {
+            "d" | "day" | "days" => TimeDelta::try_days(number)?,
+            "h" | "hour" | "hours" => TimeDelta::try_hours(number)?,
+            "m" | "min" | "mins" | "minute" | "minutes" => TimeDelta::try_minutes(number)?,
+            _ => return None,
+        };
+        total = total.checked_add(&part)?;
+        rest = rest[unit_end..].trim_start();
+    }
+    (total <= TimeDelta::days(36_525)).then_some(total)
+}
+
+/// Years tend stores: RFC 3339 writes four-digit years, so anything outside
+/// could not be exported and imported back.
+#[must_use]
+pub fn in_supported_range(at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    use chrono::Datelike;
+    (1..=9999).contains(&at.year()).then_some(at)
+}
+
 #[must_use]
 pub fn from_micros(micros: i64) -> DateTime<Utc> {
     Utc.timestamp_micros(micros)
@@ -178,6 +218,27 @@ mod tests {
             "ana@example.com"
         );
         assert_eq!(Platform::Reddit.handle_key("u/Ledger_Kai"), "ledger_kai");
+    }
+
+    #[test]
+    fn spans_people_write() {
+        let minutes = |m| Some(chrono::TimeDelta::minutes(m));
+        assert_eq!(parse_span("45m"), minutes(45));
+        assert_eq!(parse_span("2 hours"), minutes(120));
+        assert_eq!(parse_span("6d18h5m"), minutes(6 * 1440 + 18 * 60 + 5));
+        assert_eq!(parse_span("1 day 2h"), minutes(1440 + 120));
+        for bad in [
+            "",
+            "5",
+            "5s",
+            "h",
+            "99999999999d",
+            "9999999999999d",
+            "-3d",
+            "36526d",
+        ] {
+            assert_eq!(parse_span(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -70,8 +70,10 @@ pub fn touch_private_file(path: &Path) -> Result<()> {
     }
 }
 
-/// Writes `path` whole or not at all: into a private temporary file beside it,
-/// synced, then renamed over the target. A crash leaves the old file intact.
+/// Writes `path` whole or not at all: into a private temporary file beside it
+/// (created exclusively, with an unpredictable name), synced, renamed over the
+/// target, and the directory synced so the rename itself survives a power cut.
+/// A crash leaves the old file intact.
 pub fn write_private_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<()>,
@@ -84,32 +86,26 @@ pub fn write_private_atomically(
     let file_name = path
         .file_name()
         .ok_or_else(|| anyhow!("{} is not a file name", path.display()))?;
-    let temp = dir.join(format!(
-        ".{}.tend-tmp-{}",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&temp)
-            .with_context(|| format!("cannot create {}", temp.display()))?;
-        let mut out = io::BufWriter::new(file);
-        write(&mut out)?;
-        let file = out
-            .into_inner()
-            .map_err(|err| anyhow!("cannot write {}: {}", path.display(), err.error()))?;
-        file.sync_all()
+    let temp = tempfile::Builder::new()
+        .prefix(&format!(".{}.", file_name.to_string_lossy()))
+        .suffix(".tend-tmp")
+        .tempfile_in(&dir)
+        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+    let mut out = io::BufWriter::new(temp);
+    write(&mut out)?;
+    let temp = out
+        .into_inner()
+        .map_err(|err| anyhow!("cannot write {}: {}", path.display(), err.error()))?;
+    temp.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    temp.persist(path)
+        .map_err(|err| anyhow!("cannot write {}: {}", path.display(), err.error))?;
+    if let Ok(dir) = fs::File::open(&dir) {
+        dir.sync_all()
             .with_context(|| format!("cannot write {}", path.display()))?;
-        fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
     }
-    result
+    Ok(())
 }
 
 #[cfg(test)]

@@ -73,6 +73,20 @@ pub fn preview(text: &str) -> String {
     }
 }
 
+/// How much of a bad value an error message quotes.
+const QUOTE_CHARS: usize = 60;
+
+/// A value as an error message may show it: one terminal-safe line, cut to
+/// a readable length (a megabyte of bad input must not become the message).
+#[must_use]
+pub fn quote(text: &str) -> String {
+    let safe = sanitize_line(text);
+    match safe.char_indices().nth(QUOTE_CHARS) {
+        Some((cut, _)) => format!("{}…", &safe[..cut]),
+        None => safe.into_owned(),
+    }
+}
+
 /// A short line ending in a comma, like "Hi Robin," or "Dear Ms. Lima,".
 fn is_salutation(line: &str) -> bool {
     line.ends_with(',') && line.split_whitespace().count() <= 4
@@ -358,6 +372,15 @@ fn cap_marks_and_expand_tabs(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_values_are_safe_and_short() {
+        assert_eq!(quote("a\u{1b}[2Jb\nc"), "a␛[2Jb c");
+        assert_eq!(
+            quote(&"x".repeat(100)),
+            format!("{}…", "x".repeat(QUOTE_CHARS))
+        );
+    }
 
     #[test]
     fn preview_passes_over_a_salutation_when_more_follows() {

@@ -42,6 +42,12 @@ pub enum StoreError {
         "{path}: not a tend store (the file is not an SQLite database); check --db/TEND_DB — the file was not changed"
     )]
     NotADatabase { path: PathBuf },
+    #[error(
+        "{path}: an SQLite database of another program, not a tend store; check --db/TEND_DB — the file was not changed"
+    )]
+    ForeignDatabase { path: PathBuf },
+    #[error("{path}: not a regular file; --db/TEND_DB must name a store file")]
+    NotAFile { path: PathBuf },
     #[error("{path}: the store is busy (another tend is writing to it); try again in a moment")]
     Busy { path: PathBuf },
 }
@@ -58,6 +64,12 @@ impl Store {
     /// is written to it.
     pub fn open(path: &Path) -> Result<Store> {
         crate::paths::touch_private_file(path)?;
+        if !std::fs::metadata(path).is_ok_and(|meta| meta.is_file()) {
+            return Err(StoreError::NotAFile {
+                path: path.to_path_buf(),
+            }
+            .into());
+        }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -68,12 +80,28 @@ impl Store {
             path: path.to_path_buf(),
         };
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
-        let version = store.user_version()?;
+        // One statement, so both come from the same snapshot even while
+        // another process creates the store.
+        let (version, tables): (i64, i64) = store
+            .conn
+            .query_row(
+                "SELECT user_version, (SELECT count(*) FROM sqlite_master) FROM pragma_user_version",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .map_err(|err| store.explain(err))?;
         if version > LATEST_VERSION {
             return Err(StoreError::NewerSchema {
                 path: store.path.clone(),
                 found: version,
                 supported: LATEST_VERSION,
+            }
+            .into());
+        }
+        // Version 0 is a new store, unless the file already holds tables.
+        if version == 0 && tables > 0 {
+            return Err(StoreError::ForeignDatabase {
+                path: store.path.clone(),
             }
             .into());
         }
@@ -128,12 +156,35 @@ impl Store {
             .map_err(|err| self.explain(err))
     }
 
-    /// Starts a write transaction that takes the write lock up front.
+    /// Opens the store at `path` if there is one: commands that only read
+    /// must not leave an empty store behind a mistyped `--db`.
+    pub fn open_existing(path: &Path) -> Result<Option<Store>> {
+        if path.exists() {
+            Store::open(path).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Starts a write transaction that takes the write lock up front. A newer
+    /// tend may have migrated the store since it was opened (a session stays
+    /// open for hours): then nothing is written.
     fn write(&mut self) -> Result<Transaction<'_>> {
         let path = self.path.clone();
-        self.conn
+        let tx = self
+            .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|err| explain_for(&path, err))
+            .map_err(|err| explain_for(&path, err))?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if version > LATEST_VERSION {
+            return Err(StoreError::NewerSchema {
+                path,
+                found: version,
+                supported: LATEST_VERSION,
+            }
+            .into());
+        }
+        Ok(tx)
     }
 
     /// Turns SQLite's terse codes into errors that say which file and what to do.
@@ -200,6 +251,60 @@ mod tests {
         assert!(err.to_string().contains("upgrade tend"));
         assert_eq!(std::fs::read(&path).unwrap(), before);
         assert!(!dir.path().join("tend.db-wal").exists());
+    }
+
+    #[test]
+    fn another_programs_database_and_device_files_are_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("photos.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE albums (name TEXT); INSERT INTO albums VALUES ('summer');",
+            )
+            .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = Store::open(&path).unwrap_err();
+        assert!(
+            matches!(err.downcast_ref(), Some(StoreError::ForeignDatabase { .. })),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert!(!dir.path().join("photos.db-wal").exists());
+
+        let err = Store::open(Path::new("/dev/null")).unwrap_err();
+        assert!(
+            matches!(err.downcast_ref(), Some(StoreError::NotAFile { .. })),
+            "{err}"
+        );
+        assert!(!Path::new("/dev/null-journal").exists() && !Path::new("/dev/null-wal").exists());
+    }
+
+    #[test]
+    fn writes_stop_when_a_newer_tend_migrated_the_store_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tend.db");
+        let mut store = Store::open(&path).unwrap();
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", LATEST_VERSION + 1)
+            .unwrap();
+        let err = store
+            .ingest(chrono::Utc::now(), std::collections::HashSet::new())
+            .unwrap_err();
+        assert!(
+            matches!(err.downcast_ref(), Some(StoreError::NewerSchema { .. })),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn read_only_opening_creates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("typo/tend.db");
+        assert!(Store::open_existing(&path).unwrap().is_none());
+        assert!(!dir.path().join("typo").exists());
     }
 
     #[test]

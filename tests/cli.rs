@@ -115,7 +115,7 @@ fn inbox_json_has_the_promised_keys_in_oldest_first_order() {
         );
     }
     // Now is 2026-06-13T12:00Z: the email (10:00Z the day before, 2h promise) is
-    // overdue by a day; the GitHub one (09:18Z, 24h) is due within the hour.
+    // overdue by 23h; the GitHub one (09:18Z the day before, 24h) by 2h.
     let email = items.iter().find(|i| i["platform"] == "email").unwrap();
     assert_eq!(email["due_at"], "2026-06-12T12:00:09Z");
     assert_eq!(email["sla_state"], "overdue");
@@ -126,6 +126,7 @@ fn inbox_json_has_the_promised_keys_in_oldest_first_order() {
     );
     let github = items.iter().find(|i| i["platform"] == "github").unwrap();
     assert_eq!(github["sla_state"], "overdue");
+    assert_eq!(github["why"], serde_json::json!(["overdue 2h"]));
     let limited = stdout_json(
         &home
             .tend()
@@ -177,7 +178,10 @@ fn json_output_escapes_what_a_terminal_would_act_on() {
         let text = String::from_utf8(output.stdout).unwrap();
         let raw: Vec<char> = text
             .chars()
-            .filter(|c| (c.is_control() && *c != '\n') || ('\u{202a}'..='\u{202e}').contains(c))
+                        .filter(|c| {
+                (c.is_control() && *c != '\n')
+                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+            })
             .collect();
         assert!(raw.is_empty(), "{args:?} printed {raw:?}");
         if args == ["export"] {
@@ -213,7 +217,13 @@ fn json_output_escapes_what_a_terminal_would_act_on() {
 
 #[test]
 fn empty_inbox_says_what_to_do() {
-    Home::new().tend().arg("inbox").assert().success().stdout(
+    let home = Home::new();
+    home.write("none.jsonl", "");
+    home.tend()
+        .args(["import", "none.jsonl"])
+        .assert()
+        .success();
+    home.tend().arg("inbox").assert().success().stdout(
         "Inbox zero: nobody is waiting for an answer. Import more with `tend import FILE`.\n",
     );
 }
@@ -314,6 +324,23 @@ fn add_rejects_bad_input_clearly() {
         .code(1)
         .stderr(predicate::str::starts_with(
             "tend: --at \"teatime\": not a time",
+        ));
+    home.tend()
+        .args([
+            "add",
+            "--platform",
+            "phone",
+            "--from",
+            "a",
+            "--text",
+            "b",
+            "--at",
+            "99999999999d ago",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "tend: --at \"99999999999d ago\": not a time",
         ));
     assert!(!home.db().exists() || home.count("SELECT count(*) FROM messages") == 0);
 }
@@ -504,4 +531,97 @@ fn bare_tend_shows_the_queue_until_the_session_lands() {
         .success()
         .stdout(predicate::str::starts_with("7 open · "))
         .stderr(predicate::str::contains("showing the queue"));
+}
+
+#[test]
+fn read_only_commands_do_not_create_a_store() {
+    let home = Home::new();
+    home.tend()
+        .arg("inbox")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("No store yet at "));
+    home.tend()
+        .args(["inbox", "--json"])
+        .assert()
+        .success()
+        .stdout("[]\n");
+    home.tend()
+        .arg("export")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::ends_with(
+            "no store here yet; check --db/TEND_DB\n",
+        ));
+    assert!(!home.db().exists() && !home.db().parent().unwrap().exists());
+}
+
+#[test]
+fn export_refuses_to_overwrite_the_store() {
+    let home = Home::new();
+    home.tend()
+        .arg("import")
+        .arg(fixture("generic.jsonl"))
+        .assert()
+        .success();
+    let before = std::fs::read(home.db()).unwrap();
+    home.tend()
+        .args(["export", "-o", "data/tend.db"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::ends_with(
+            "that is the store itself; export to another file\n",
+        ));
+    assert_eq!(std::fs::read(home.db()).unwrap(), before);
+}
+
+/// A pipe whose reader has gone: spawn with stdout piped and close our end.
+fn run_with_closed_stdout(mut command: std::process::Command) -> std::process::Output {
+    use std::process::Stdio;
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_reader_that_goes_away_is_not_an_error_but_a_failure_still_is() {
+    let home = Home::new();
+    let big = home.path("big.jsonl");
+    let lines: Vec<String> = (0..3000)
+        .map(|i| {
+            line(
+                "github",
+                &format!("id-{i}"),
+                "2026-06-12T09:00:00Z",
+                &"padding ".repeat(20),
+                &[],
+            )
+        })
+        .collect();
+    std::fs::write(&big, lines.join("\n")).unwrap();
+    home.tend().arg("import").arg(&big).assert().success();
+    // `tend export | head -0`: far more than a pipe buffer, nobody reading.
+    let mut export = home.tend_process();
+    export.arg("export");
+    let output = run_with_closed_stdout(export);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stderr.is_empty());
+    // A failed import stays failed even if its JSON report has no reader.
+    home.write("bad.jsonl", "{}\n");
+    let mut import = home.tend_process();
+    import.args(["import", "--json", "bad.jsonl"]);
+    let output = run_with_closed_stdout(import);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("bad.jsonl:1: missing required field")
+    );
 }

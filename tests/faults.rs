@@ -85,23 +85,36 @@ fn two_imports_at_once_both_succeed() {
     let (a, b) = (home.path("a.jsonl"), home.path("b.jsonl"));
     write_big_file(&a, "a", 30_000);
     write_big_file(&b, "b", 30_000);
-    // Both processes run before either is waited for.
-    let children: Vec<_> = [&a, &b]
-        .into_iter()
-        .map(|file| {
-            home.tend_process()
-                .args(["import", "--json"])
-                .arg(file)
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    let outputs: Vec<_> = children
-        .into_iter()
-        .map(|child| child.wait_with_output().unwrap())
-        .collect();
+    // The second starts once the first is visibly writing, so they overlap:
+    // the second must wait for the lock, not fail.
+    let spawn = |file: &Path| {
+        home.tend_process()
+            .args(["import", "--json"])
+            .arg(file)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut first = spawn(&a);
+    let wal = home.path("data/tend.db-wal");
+    let started = Instant::now();
+    while std::fs::metadata(&wal).map_or(0, |m| m.len()) < 1 << 20 {
+        assert!(
+            first.try_wait().unwrap().is_none(),
+            "the first import ended before the second started"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the first import never got going"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let second = spawn(&b);
+    let outputs = [
+        first.wait_with_output().unwrap(),
+        second.wait_with_output().unwrap(),
+    ];
     for output in &outputs {
         assert!(
             output.status.success(),

@@ -507,6 +507,26 @@ fn unknown_fields_are_kept_and_exported() {
 }
 
 #[test]
+fn a_directory_or_a_broken_csv_is_a_clear_file_error() {
+    let home = Home::new();
+    std::fs::create_dir(home.path("exports")).unwrap();
+    home.tend()
+        .args(["import", "exports"])
+        .assert()
+        .code(1)
+        .stderr("tend: exports: is a directory, not a file to import\n");
+    home.write("open.csv", "platform,external_id,created_at,text\nx,1,2026-06-12T09:00:00Z,\"oops\nx,2,2026-06-12T09:00:00Z,hi\n");
+    home.tend()
+        .args(["import", "--skip-bad", "open.csv"])
+        .assert()
+        .code(1)
+        .stderr(
+            "tend: open.csv:2: a quoted cell opened here is never closed (nothing was imported)\n",
+        );
+    assert!(!home.db().exists() || home.count("SELECT count(*) FROM messages") == 0);
+}
+
+#[test]
 fn a_missing_file_is_a_clear_error() {
     let home = Home::new();
     home.tend()
@@ -516,4 +536,63 @@ fn a_missing_file_is_a_clear_error() {
         .stderr(predicate::str::starts_with(
             "tend: nope.jsonl: cannot read: No such file or directory",
         ));
+}
+
+/// Imports each file in turn (each a list of JSONL lines) into a fresh store.
+fn import_files(files: &[&[&str]]) -> Home {
+    let home = Home::new();
+    for (index, lines) in files.iter().enumerate() {
+        let name = format!("{index}.jsonl");
+        home.write(&name, lines.join("\n"));
+        home.tend().args(["import", &name]).assert().success();
+    }
+    home
+}
+
+const ROOT: &str = r#"{"platform":"x","external_id":"A","created_at":"2026-06-10T00:00:00Z","text":"root","author_handle":"ana"}"#;
+const MY_REPLY: &str = r#"{"platform":"x","external_id":"O","parent_id":"A","created_at":"2026-06-10T05:00:00Z","text":"mine","direction":"out"}"#;
+const P_UNDER_A: &str = r#"{"platform":"x","external_id":"P","parent_id":"A","created_at":"2026-06-10T01:00:00Z","text":"P","author_handle":"di"}"#;
+
+#[test]
+fn a_late_parent_merges_waiting_replies_into_an_answered_thread_and_reopens_it() {
+    let home = import_files(&[
+        &[ROOT, MY_REPLY],
+        &[
+            r#"{"platform":"x","external_id":"Q9","parent_id":"P","created_at":"2026-06-10T09:00:00Z","text":"still waiting","author_handle":"bo"}"#,
+        ],
+        // An older reply in the same file as the parent must not hide the newer one.
+        &[
+            r#"{"platform":"x","external_id":"Q3","parent_id":"P","created_at":"2026-06-10T03:00:00Z","text":"older","author_handle":"cy"}"#,
+            P_UNDER_A,
+        ],
+    ]);
+    assert_eq!(home.count("SELECT count(*) FROM conversations"), 1);
+    assert_eq!(home.state_of("Q9"), "open");
+    let inbox = stdout_json(&home.tend().args(["inbox", "--json"]).output().unwrap());
+    assert_eq!(inbox[0]["waiting_since"], "2026-06-10T09:00:00Z");
+    assert_eq!(inbox[0]["preview"], "still waiting");
+}
+
+#[test]
+fn merging_an_answered_provisional_thread_leaves_it_answered() {
+    let home = import_files(&[
+        &[
+            r#"{"platform":"x","external_id":"Q","parent_id":"P","created_at":"2026-06-10T03:00:00Z","text":"Q","author_handle":"bo"}"#,
+            r#"{"platform":"x","external_id":"O","parent_id":"Q","created_at":"2026-06-10T05:00:00Z","text":"mine","direction":"out"}"#,
+        ],
+        &[P_UNDER_A],
+    ]);
+    assert_eq!(home.state_of("Q"), "answered");
+    assert_eq!(
+        home.count("SELECT count(*) FROM conversations WHERE waiting_since IS NOT NULL"),
+        0
+    );
+    assert_eq!(home.count("SELECT count(*) FROM conversations"), 1);
+    // The same records in one file come out the same.
+    let together = import_files(&[&[
+        r#"{"platform":"x","external_id":"Q","parent_id":"P","created_at":"2026-06-10T03:00:00Z","text":"Q","author_handle":"bo"}"#,
+        r#"{"platform":"x","external_id":"O","parent_id":"Q","created_at":"2026-06-10T05:00:00Z","text":"mine","direction":"out"}"#,
+        P_UNDER_A,
+    ]]);
+    assert_eq!(together.state_of("Q"), "answered");
 }

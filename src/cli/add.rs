@@ -5,11 +5,11 @@
 use std::io::Write;
 
 use anyhow::{Result, bail};
-use chrono::{DateTime, Duration, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clap::Args;
 
 use super::Context;
-use crate::model::{Kind, Platform, rfc3339};
+use crate::model::{Kind, Platform, in_supported_range, parse_span, rfc3339};
 use crate::store::NewMessage;
 
 #[derive(Debug, Args)]
@@ -125,8 +125,9 @@ pub(super) fn run(args: &AddArgs, context: &Context<'_>, out: &mut dyn Write) ->
 /// `--at` in the forms people type.
 fn parse_time<Tz: TimeZone>(text: &str, now: DateTime<Utc>, zone: &Tz) -> Result<DateTime<Utc>> {
     let text = text.trim();
-    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
-        return Ok(at.with_timezone(&Utc));
+    let parsed = DateTime::parse_from_rfc3339(text).ok();
+    if let Some(at) = parsed.and_then(|at| in_supported_range(at.with_timezone(&Utc))) {
+        return Ok(at);
     }
     let local = |naive: NaiveDateTime| {
         zone.from_local_datetime(&naive)
@@ -143,30 +144,17 @@ fn parse_time<Tz: TimeZone>(text: &str, now: DateTime<Utc>, zone: &Tz) -> Result
     {
         return Ok(at);
     }
-    if let Some(span) = text
-        .strip_suffix(" ago")
-        .or_else(|| text.strip_suffix("ago"))
+    if let Some(at) = text
+        .strip_suffix("ago")
+        .and_then(parse_span)
+        .and_then(|span| now.checked_sub_signed(span))
+        .and_then(in_supported_range)
     {
-        let span = span.trim();
-        let (number, unit) = span.split_at(
-            span.find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(span.len()),
-        );
-        if let Ok(number) = number.parse::<i64>() {
-            let span = match unit.trim() {
-                "m" | "min" | "mins" | "minutes" | "minute" => Some(Duration::minutes(number)),
-                "h" | "hour" | "hours" => Some(Duration::hours(number)),
-                "d" | "day" | "days" => Some(Duration::days(number)),
-                _ => None,
-            };
-            if let Some(span) = span {
-                return Ok(now - span);
-            }
-        }
+        return Ok(at);
     }
     bail!(
         "--at \"{}\": not a time; use RFC 3339 (2026-06-12T09:14:03Z), YYYY-MM-DD HH:MM, YYYY-MM-DD, or e.g. \"2h ago\"",
-        crate::sanitize::sanitize_line(text)
+        crate::sanitize::quote(text)
     )
 }
 
@@ -208,11 +196,18 @@ mod tests {
         assert_eq!(parse("2h ago").unwrap(), "2026-11-22T10:00:00Z");
         assert_eq!(parse("3 days ago").unwrap(), "2026-11-19T12:00:00Z");
         assert_eq!(parse("45m ago").unwrap(), "2026-11-22T11:15:00Z");
-        let err = parse("yesterday-ish").unwrap_err();
-        assert!(
-            err.starts_with("--at \"yesterday-ish\": not a time"),
-            "{err}"
-        );
+        for bad in [
+            "yesterday-ish",
+            "99999999999d ago",
+            "9999999999999d ago",
+            "0000-06-01T00:00:00Z",
+        ] {
+            let err = parse(bad).unwrap_err();
+            assert!(
+                err.starts_with(&format!("--at \"{bad}\": not a time")),
+                "{err}"
+            );
+        }
     }
 
     #[test]

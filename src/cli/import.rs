@@ -54,17 +54,17 @@ pub(super) fn run(
             }
             Ok(())
         }
-        Err(ImportError::Bad(bad)) => {
-            if args.json {
+        Err(ImportError::Other(err)) => Err(err),
+        Err(failed) => {
+            if let (true, ImportError::Bad(bad) | ImportError::File(bad)) = (args.json, &failed) {
                 let report = ImportReport {
                     errors: vec![bad.clone()],
                     ..ImportReport::default()
                 };
                 crate::output::write_line(out, &report)?;
             }
-            Err(ImportError::Bad(bad).into())
+            Err(failed.into())
         }
-        Err(ImportError::Other(err)) => Err(err),
     }
 }
 

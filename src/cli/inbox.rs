@@ -45,7 +45,18 @@ struct InboxItem {
 
 pub(super) fn run(args: &InboxArgs, context: &Context<'_>, out: &mut dyn Write) -> Result<()> {
     let config = context.config()?;
-    let store = context.store()?;
+    let Some(store) = context.existing_store()? else {
+        if args.json {
+            writeln!(out, "[]")?;
+        } else {
+            writeln!(
+                out,
+                "No store yet at {}. `tend import FILE` fills it; `tend demo` shows sample data.",
+                context.paths.db.display()
+            )?;
+        }
+        return Ok(());
+    };
     print_queue(&store, &config, context.clock.now(), args, out)
 }
 

@@ -1,24 +1,27 @@
 //! The generic format as JSON Lines: one object per line, LF or CRLF, blank
 //! lines ignored, invalid UTF-8 rejected with its byte position.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 use anyhow::Context;
 use serde_json::Value;
 
 use super::record::{RecordError, message_from_fields};
-use super::{BadRecord, ImportError};
+use super::{BadRecord, ImportError, MAX_RECORD_BYTES, RecordSink};
 use crate::store::NewMessage;
 
 pub(super) fn read(
     name: &str,
-    mut reader: Box<dyn BufRead + '_>,
-    handle: &mut dyn FnMut(Result<NewMessage, BadRecord>) -> Result<(), ImportError>,
+    reader: Box<dyn BufRead + '_>,
+    sink: &mut RecordSink<'_>,
 ) -> Result<(), ImportError> {
+    // One byte past the limit tells a line that is too long from one that fits.
+    let mut reader = reader.take(MAX_RECORD_BYTES as u64 + 1);
     let mut line = Vec::with_capacity(4096);
     let mut number = 0_usize;
     loop {
         line.clear();
+        reader.set_limit(MAX_RECORD_BYTES as u64 + 1);
         let read = reader
             .read_until(b'\n', &mut line)
             .with_context(|| format!("{name}: cannot read"))?;
@@ -26,22 +29,25 @@ pub(super) fn read(
             return Ok(());
         }
         number += 1;
-        let mut bytes = line.as_slice();
-        if number == 1 {
-            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if line.len() > MAX_RECORD_BYTES && !line.ends_with(b"\n") {
+            return Err(ImportError::File(BadRecord {
+                location: format!("{name}:{number}"),
+                message: format!("the line is longer than {} MiB", MAX_RECORD_BYTES >> 20),
+            }));
         }
-        let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+        let bytes = line.strip_suffix(b"\n").unwrap_or(&line);
         let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
         if bytes.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        handle(parse_line(bytes).map_err(|(column, message)| BadRecord {
+        let record = parse_line(bytes).map_err(|(column, message)| BadRecord {
             location: match column {
                 Some(column) => format!("{name}:{number}:{column}"),
                 None => format!("{name}:{number}"),
             },
             message,
-        }))?;
+        });
+        sink(number, record)?;
     }
 }
 
@@ -76,7 +82,7 @@ mod tests {
 
     fn errors_of(input: &'static [u8]) -> Vec<String> {
         let mut seen = Vec::new();
-        read("f.jsonl", Box::new(input), &mut |record| {
+        read("f.jsonl", Box::new(input), &mut |_, record| {
             match record {
                 Ok(message) => seen.push(format!("ok {}", message.external_id)),
                 Err(bad) => seen.push(bad.to_string()),
@@ -89,7 +95,7 @@ mod tests {
 
     #[test]
     fn locates_each_kind_of_bad_line() {
-        let input: &[u8] = b"\xEF\xBB\xBF{\"platform\":\"x\",\"external_id\":\"1\",\"created_at\":\"2026-06-12T09:00:00Z\",\"text\":\"a\"}\r\n\
+        let input: &[u8] = b"{\"platform\":\"x\",\"external_id\":\"1\",\"created_at\":\"2026-06-12T09:00:00Z\",\"text\":\"a\"}\r\n\
             \n   \n\
             {\"platform\":\"x\",\"external_id\":\"2\",\"created_at\":\"2026-06-12T09:00:00Z\",\"text\":\"caf\xE9\"}\n\
             {\"platform\":\"x\",\"external_id\":\"3\",\n\

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use crate::model::{Direction, Kind, Platform};
-use crate::sanitize::sanitize_line;
+use crate::sanitize::quote;
 use crate::store::NewMessage;
 
 /// What is wrong with a record, in words for the user (location is added by
@@ -14,20 +14,26 @@ use crate::store::NewMessage;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordError(pub String);
 
-/// How much of a bad value an error message quotes.
-const QUOTE_CHARS: usize = 60;
-
 /// Builds a message from a record's fields; unknown fields are kept as JSON.
 pub fn message_from_fields(mut fields: Map<String, Value>) -> Result<NewMessage, RecordError> {
     let platform: Platform = required(&mut fields, "platform")?
         .parse()
         .map_err(|err: crate::model::UnknownValue| RecordError(format!("platform: {err}")))?;
     let external_id = required(&mut fields, "external_id")?;
-    if external_id.trim().is_empty() {
-        return Err(RecordError("external_id is empty".into()));
-    }
     let created_at = timestamp(&required(&mut fields, "created_at")?)?;
-    let text = required(&mut fields, "text")?;
+    // The text is the one field where "" is a value (an empty post), not absence.
+    let text = match fields.remove("text") {
+        Some(Value::String(text)) => text,
+        None | Some(Value::Null) => {
+            return Err(RecordError("missing required field \"text\"".into()));
+        }
+        Some(other) => {
+            return Err(RecordError(format!(
+                "field \"text\" must be a string, not {}",
+                type_name(&other)
+            )));
+        }
+    };
     let kind = match optional(&mut fields, "kind")? {
         Some(kind) => kind
             .parse()
@@ -48,8 +54,8 @@ pub fn message_from_fields(mut fields: Map<String, Value>) -> Result<NewMessage,
         created_at,
         text,
         kind,
-        thread_id: optional(&mut fields, "thread_id")?.filter(|id| !id.is_empty()),
-        parent_id: optional(&mut fields, "parent_id")?.filter(|id| !id.is_empty()),
+        thread_id: optional(&mut fields, "thread_id")?,
+        parent_id: optional(&mut fields, "parent_id")?,
         author_handle: optional(&mut fields, "author_handle")?,
         author_display_name: optional(&mut fields, "author_display_name")?,
         author_profile_url: optional(&mut fields, "author_profile_url")?,
@@ -69,27 +75,40 @@ pub fn message_from_fields(mut fields: Map<String, Value>) -> Result<NewMessage,
 
 /// RFC 3339 with an explicit offset, normalised to UTC.
 pub fn timestamp(text: &str) -> Result<DateTime<Utc>, RecordError> {
-    DateTime::parse_from_rfc3339(text.trim())
-        .map(|at| at.with_timezone(&Utc))
-        .map_err(|_| {
-            RecordError(format!(
-                "created_at \"{}\" is not an RFC 3339 timestamp with offset (like 2026-06-12T09:14:03Z)",
-                quote(text)
-            ))
-        })
+    let at = DateTime::parse_from_rfc3339(text.trim()).map_err(|_| {
+        RecordError(format!(
+            "created_at \"{}\" is not an RFC 3339 timestamp with offset (like 2026-06-12T09:14:03Z)",
+            quote(text)
+        ))
+    })?;
+    crate::model::in_supported_range(at.with_timezone(&Utc)).ok_or_else(|| {
+        RecordError(format!(
+            "created_at \"{}\" is outside the years 0001 to 9999",
+            quote(text)
+        ))
+    })
 }
 
 fn required(fields: &mut Map<String, Value>, name: &str) -> Result<String, RecordError> {
     optional(fields, name)?.ok_or_else(|| RecordError(format!("missing required field \"{name}\"")))
 }
 
-/// A string field; `null` counts as absent. Numbers are accepted for ids
-/// (platforms hand out numeric ids and people write them unquoted).
+/// A string field. `null`, `""` and blanks count as absent, as an empty CSV
+/// cell does. Whole numbers are accepted for ids (platforms hand out numeric
+/// ids and people write them unquoted); others would lose digits as floats.
 fn optional(fields: &mut Map<String, Value>, name: &str) -> Result<Option<String>, RecordError> {
     match fields.remove(name) {
         None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
         Some(Value::String(text)) => Ok(Some(text)),
-        Some(Value::Number(number)) if name.ends_with("_id") => Ok(Some(number.to_string())),
+        Some(Value::Number(number))
+            if name.ends_with("_id") && (number.is_u64() || number.is_i64()) =>
+        {
+            Ok(Some(number.to_string()))
+        }
+        Some(Value::Number(number)) if name.ends_with("_id") => Err(RecordError(format!(
+            "field \"{name}\" is the number {number}, which is not a whole number that fits 64 bits: write ids as strings"
+        ))),
         Some(other) => Err(RecordError(format!(
             "field \"{name}\" must be a string, not {}",
             type_name(&other)
@@ -105,15 +124,6 @@ fn type_name(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-/// A bad value as an error message may show it: terminal-safe and short.
-pub fn quote(text: &str) -> String {
-    let safe = sanitize_line(text);
-    match safe.char_indices().nth(QUOTE_CHARS) {
-        Some((cut, _)) => format!("{}…", &safe[..cut]),
-        None => safe.into_owned(),
     }
 }
 
@@ -167,7 +177,19 @@ mod tests {
             ),
             (
                 json!({"platform": "x", "external_id": " ", "created_at": "", "text": ""}),
-                "external_id is empty",
+                "missing required field \"external_id\"",
+            ),
+            (
+                json!({"platform": "x", "external_id": 1.5, "created_at": "", "text": ""}),
+                "field \"external_id\" is the number 1.5, which is not a whole number",
+            ),
+            (
+                json!({"platform": "x", "external_id": "1", "created_at": "0000-01-01T00:00:00+01:00", "text": ""}),
+                "is outside the years 0001 to 9999",
+            ),
+            (
+                json!({"platform": "x", "external_id": "1", "created_at": "9999-12-31T23:00:00-02:00", "text": ""}),
+                "is outside the years 0001 to 9999",
             ),
             (
                 json!({"platform": "x", "external_id": "1", "text": ""}),
@@ -205,6 +227,22 @@ mod tests {
     }
 
     #[test]
+    fn empty_strings_are_absent_except_the_text() {
+        let mut value = base();
+        value["kind"] = json!("");
+        value["direction"] = json!("");
+        value["author_handle"] = json!("");
+        value["thread_id"] = json!("  ");
+        let message = message_from_fields(fields(value)).unwrap();
+        assert_eq!(message.kind, Kind::Mention);
+        assert_eq!(
+            (message.direction, message.author_handle, message.thread_id),
+            (None, None, None)
+        );
+        assert_eq!(message.text, "");
+    }
+
+    #[test]
     fn numeric_ids_are_accepted_as_text() {
         let mut value = base();
         value["external_id"] = json!(48_213_377);
@@ -212,11 +250,5 @@ mod tests {
         let message = message_from_fields(fields(value)).unwrap();
         assert_eq!(message.external_id, "48213377");
         assert_eq!(message.parent_id.as_deref(), Some("48213001"));
-    }
-
-    #[test]
-    fn quoted_values_are_safe_and_short() {
-        assert_eq!(quote("a\u{1b}[2Jb"), "a␛[2Jb");
-        assert_eq!(quote(&"x".repeat(100)).chars().count(), QUOTE_CHARS + 1);
     }
 }

@@ -284,11 +284,12 @@ impl Ingest<'_> {
         if provisional == into {
             return Ok(());
         }
-        let state: (String, Option<i64>) = self.tx.query_row(
-            "SELECT state, settled_through FROM conversations WHERE id = ?1",
-            [provisional],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )?;
+        let (state, settled, last_inbound): (String, Option<i64>, Option<i64>) =
+            self.tx.query_row(
+                "SELECT state, settled_through, last_inbound_at FROM conversations WHERE id = ?1",
+                [provisional],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )?;
         self.tx.execute(
             "UPDATE messages SET conversation_id = ?1 WHERE conversation_id = ?2",
             [into, provisional],
@@ -301,22 +302,17 @@ impl Ingest<'_> {
         self.tx.execute(
             "UPDATE conversations SET settled_through = max(coalesce(settled_through, ?2), coalesce(?2, settled_through))
              WHERE id = ?1",
-            params![into, state.1],
+            params![into, settled],
         )?;
         self.tx
             .execute("DELETE FROM conversations WHERE id = ?1", [provisional])?;
         self.conversations
             .remove(&(platform, external_id.to_owned()));
-        // The merged thread is re-settled from all its messages; an open
-        // provisional thread must stay open if its messages still wait.
+        // Messages that were waiting in the provisional thread arrive in the
+        // target as new: they re-open it even if it was done or snoozed.
         let mut touch = self.touched.remove(&provisional).unwrap_or_default();
-        if state.0 == ConversationState::Open.as_str() && touch.newest_new_inbound.is_none() {
-            touch.newest_new_inbound = self.tx.query_row(
-                "SELECT max(created_at) FROM messages INDEXED BY messages_by_conversation
-                 WHERE conversation_id = ?1 AND direction = 'in'",
-                [into],
-                |row| row.get(0),
-            )?;
+        if state == ConversationState::Open.as_str() {
+            touch.newest_new_inbound = touch.newest_new_inbound.max(last_inbound);
         }
         let target = self.touched.entry(into).or_default();
         target.newest_new_inbound = target.newest_new_inbound.max(touch.newest_new_inbound);
@@ -356,6 +352,39 @@ impl Ingest<'_> {
         };
         self.handles.insert(cache_key, person);
         Ok(Some(person))
+    }
+}
+
+/// Open and answered follow from the messages: the conversation waits when
+/// an inbound message is newer than the last reply (or than what was marked
+/// done). Done and snoozed are the user's word and only give way to news: a
+/// newly stored inbound message after that point re-opens, a newly stored
+/// reply that is the newest word answers.
+fn next_state<'a>(
+    state: &'a str,
+    aggregates: &Aggregates,
+    dealt_with_through: Option<i64>,
+    touch: Touch,
+) -> &'a str {
+    let waiting = aggregates.last_inbound > dealt_with_through;
+    let replied_last =
+        aggregates.last_outbound.is_some() && aggregates.last_outbound >= aggregates.last_inbound;
+    let user_settled =
+        state == ConversationState::Done.as_str() || state == ConversationState::Snoozed.as_str();
+    if user_settled {
+        if touch.newest_new_inbound > dealt_with_through {
+            ConversationState::Open.as_str()
+        } else if touch.newest_new_outbound.is_some() && replied_last {
+            ConversationState::Answered.as_str()
+        } else {
+            state
+        }
+    } else if waiting {
+        ConversationState::Open.as_str()
+    } else if replied_last {
+        ConversationState::Answered.as_str()
+    } else {
+        state
     }
 }
 
@@ -402,9 +431,8 @@ struct Aggregates {
     inbound: Vec<i64>,
 }
 
-/// Recomputes a conversation's aggregates from its messages and decides its
-/// state: a new inbound message newer than the last reply (or than what was
-/// marked done) opens it; a new reply that is the newest word answers it.
+/// Recomputes a conversation's aggregates from its messages and settles its
+/// state (see `next_state`).
 ///
 /// The messages are read with one equality-only query and ordered here: a
 /// range condition or an ORDER BY that another index could serve makes SQLite
@@ -440,18 +468,7 @@ fn settle(tx: &Transaction<'_>, conversation: i64, touch: Touch) -> Result<()> {
         .prepare_cached("SELECT state, settled_through FROM conversations WHERE id = ?1")?
         .query_row([conversation], |row| Ok((row.get(0)?, row.get(1)?)))?;
     let dealt_with_through = aggregates.last_outbound.max(settled);
-    let reopened = touch
-        .newest_new_inbound
-        .is_some_and(|at| Some(at) > dealt_with_through);
-    let answered =
-        touch.newest_new_outbound.is_some() && aggregates.last_outbound >= aggregates.last_inbound;
-    let new_state = if reopened {
-        ConversationState::Open.as_str()
-    } else if answered {
-        ConversationState::Answered.as_str()
-    } else {
-        state.as_str()
-    };
+    let new_state = next_state(&state, &aggregates, dealt_with_through, touch);
     let waiting_since = aggregates
         .inbound
         .iter()
