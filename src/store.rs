@@ -8,6 +8,7 @@ mod ingest;
 mod migrations;
 mod people;
 mod queue;
+mod session;
 mod transfer;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ pub use ingest::{Ingest, IngestCounts, NewMessage};
 pub use migrations::LATEST_VERSION;
 pub use people::PersonSeed;
 pub use queue::QueueItem;
+pub use session::{ConversationSummary, PersonCard, Thread, ThreadMessage, Undone};
 pub use transfer::ExportedMessage;
 
 /// How long a write waits for another tend process (an import, a second
@@ -231,6 +233,35 @@ mod tests {
         // Reopening an up-to-date store changes nothing.
         let again = Store::open(&path).unwrap();
         assert_eq!(again.user_version().unwrap(), LATEST_VERSION);
+    }
+
+    #[test]
+    fn a_store_from_the_previous_version_is_migrated_with_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tend.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(include_str!("../assets/migrations/0001_initial.sql"))
+                .unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO people (display_name, created_at) VALUES ('Ana', 0)",
+                [],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.user_version().unwrap(), LATEST_VERSION);
+        let name: String = store
+            .conn
+            .query_row("SELECT display_name FROM people", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(name, "Ana");
+        let drafts: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM drafts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(drafts, 0);
     }
 
     #[test]

@@ -56,9 +56,9 @@ pub struct IngestCounts {
 /// What a newly stored message did to its conversation; folded together per
 /// conversation and applied when the import finishes.
 #[derive(Debug, Clone, Copy, Default)]
-struct Touch {
-    newest_new_inbound: Option<i64>,
-    newest_new_outbound: Option<i64>,
+pub(super) struct Touch {
+    pub(super) newest_new_inbound: Option<i64>,
+    pub(super) newest_new_outbound: Option<i64>,
 }
 
 /// An import in progress. Nothing is visible to other processes until
@@ -298,6 +298,17 @@ impl Ingest<'_> {
             "UPDATE actions SET conversation_id = ?1 WHERE conversation_id = ?2",
             [into, provisional],
         )?;
+        // A draft typed in either thread survives: two are joined, never dropped.
+        self.tx.execute(
+            "INSERT INTO drafts (conversation_id, text, updated_at)
+             SELECT ?1, text, updated_at FROM drafts WHERE conversation_id = ?2
+             ON CONFLICT (conversation_id) DO UPDATE SET text = drafts.text || char(10) || char(10) || excluded.text",
+            [into, provisional],
+        )?;
+        self.tx.execute(
+            "DELETE FROM drafts WHERE conversation_id = ?1",
+            [provisional],
+        )?;
         // Keep the later of the two "dealt with up to here" marks.
         self.tx.execute(
             "UPDATE conversations SET settled_through = max(coalesce(settled_through, ?2), coalesce(?2, settled_through))
@@ -437,7 +448,7 @@ struct Aggregates {
 /// The messages are read with one equality-only query and ordered here: a
 /// range condition or an ORDER BY that another index could serve makes SQLite
 /// re-plan the statement on every call (measured: 15% of an import).
-fn settle(tx: &Transaction<'_>, conversation: i64, touch: Touch) -> Result<()> {
+pub(super) fn settle(tx: &Transaction<'_>, conversation: i64, touch: Touch) -> Result<()> {
     // (created_at, id, inbound, title). No ORDER BY: with one, SQLite weighs
     // the created_at index and re-plans on every new conversation id.
     let mut messages: Vec<(i64, i64, bool, Option<String>)> = tx

@@ -8,11 +8,18 @@ use anyhow::{Context, Result};
 use super::Store;
 
 /// `(version, file name, SQL)`, in order. Append only.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "0001_initial.sql",
-    include_str!("../../assets/migrations/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "0001_initial.sql",
+        include_str!("../../assets/migrations/0001_initial.sql"),
+    ),
+    (
+        2,
+        "0002_drafts.sql",
+        include_str!("../../assets/migrations/0002_drafts.sql"),
+    ),
+];
 
 /// The schema version this binary writes.
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
