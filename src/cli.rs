@@ -7,7 +7,7 @@ mod export;
 mod import;
 mod inbox;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -24,7 +24,9 @@ use crate::paths::Paths;
     about = "Answer the people who write to you, best first, within a daily time budget.",
     long_about = "tend keeps the mentions, replies, DMs and emails people send you in one local \
                   SQLite store, and puts the ones waiting for an answer in a queue.\n\n\
-                  Without a command, tend shows today's queue.",
+                                    Without a command, tend opens today's session: the queue on the left, the \
+                  conversation on the right, a reply box under it (? shows the keys). When standard \
+                  output is not a terminal it prints the queue instead.",
     after_help = "Data: --db or TEND_DB (default: the platform data directory, e.g. \
                   ~/.local/share/tend/tend.db).\nConfig: --config or TEND_CONFIG (default: e.g. \
                   ~/.config/tend/config.toml); `tend config --default` prints a commented one."
@@ -42,7 +44,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Show the queue on a throwaway store filled with a week of sample data.
+    /// Open a session on a throwaway store filled with a week of sample data
+    /// (prints the queue instead when standard output is not a terminal).
     Demo(DemoArgs),
     /// Import messages from a file (or - for standard input) in one transaction.
     Import(import::ImportArgs),
@@ -106,12 +109,21 @@ pub fn run(
     err: &mut dyn Write,
 ) -> Result<()> {
     match cli.command {
-        None => {
+        None if std::io::stdout().is_terminal() => {
+            let config = context.config()?;
+            let summary = crate::tui::run(context.store()?, config, context.clock)?;
+            writeln!(out, "Session: {summary}")?;
+            Ok(())
+        }
+        None => inbox::run(&inbox::InboxArgs::default(), context, out),
+        Some(Command::Demo(args)) if !args.inbox.json && std::io::stdout().is_terminal() => {
+            let demo = crate::demo::Demo::build(context.clock.now())?;
+            let summary = crate::tui::run(demo.store, demo.config, context.clock)?;
             writeln!(
-                err,
-                "tend: the interactive session is not built yet; showing the queue (`tend inbox`)"
+                out,
+                "Demo session: {summary} (the demo store is gone; yours is untouched)"
             )?;
-            inbox::run(&inbox::InboxArgs::default(), context, out)
+            Ok(())
         }
         Some(Command::Demo(args)) => inbox::run_demo(&args.inbox, context, out),
         Some(Command::Import(args)) => import::run(&args, context, out, err),

@@ -108,9 +108,21 @@ impl Me {
 #[serde(deny_unknown_fields)]
 pub struct Priority {}
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Keys {}
+/// Key binding overrides, `key = "action"`, checked when the file is read.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Keys(pub BTreeMap<String, String>);
+
+impl<'de> Deserialize<'de> for Keys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let bindings = BTreeMap::<String, String>::deserialize(deserializer)?;
+        for (key, action) in &bindings {
+            crate::tui::keymap::parse_binding(key, action).map_err(|why| {
+                serde::de::Error::custom(format!("{}: {why}", crate::sanitize::quote(key)))
+            })?;
+        }
+        Ok(Keys(bindings))
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -332,8 +344,21 @@ email = "robin@example.com"
     #[test]
     fn sections_reserved_for_later_reject_keys_clearly() {
         assert_eq!(
-            parse_err("[keys]\nctrl-s = \"send\"\n"),
-            "config.toml:2: keys.ctrl-s: unknown field `ctrl-s`: this section takes no keys in this version of tend"
+            parse_err("[priority]\nreach = 3\n"),
+            "config.toml:2: priority.reach: unknown field `reach`: this section takes no keys in this version of tend"
+        );
+    }
+
+    #[test]
+    fn key_bindings_are_checked_when_read() {
+        let config = Config::parse("[keys]\nctrl-d = \"send\"\nx = \"done\"\n", "c").unwrap();
+        assert_eq!(config.keys.0.get("x").map(String::as_str), Some("done"));
+        let err = parse_err("[keys]\nctrl-s = \"sned\"\n");
+        assert!(
+            err.starts_with(
+                "config.toml:1: keys: ctrl-s: unknown action \"sned\" (expected one of:"
+            ),
+            "{err}"
         );
     }
 

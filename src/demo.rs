@@ -22,7 +22,7 @@ const CONFIG: &str = include_str!("../assets/demo/config.toml");
 pub struct Demo {
     pub store: Store,
     pub config: Config,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 #[derive(Debug, Deserialize)]
@@ -41,6 +41,12 @@ struct HandleEntry {
 }
 
 impl Demo {
+    /// The store and config, with the directory that must outlive the store.
+    #[must_use]
+    pub fn into_parts(self) -> (Store, Config, tempfile::TempDir) {
+        (self.store, self.config, self.dir)
+    }
+
     pub fn build(now: DateTime<Utc>) -> Result<Demo> {
         let dir = tempfile::Builder::new()
             .prefix("tend-demo-")
@@ -71,11 +77,7 @@ impl Demo {
             };
             store.link_person(&seed, now)?;
         }
-        Ok(Demo {
-            store,
-            config,
-            _dir: dir,
-        })
+        Ok(Demo { store, config, dir })
     }
 }
 

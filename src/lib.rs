@@ -13,3 +13,4 @@ pub mod paths;
 pub mod sanitize;
 pub mod sla;
 pub mod store;
+pub mod tui;

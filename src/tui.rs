@@ -1,0 +1,206 @@
+//! The session: a full-screen terminal UI for working through the queue.
+//! State and `update` live in `app`, drawing in `view` (pure), keys in
+//! `keymap`, the reply editor in `editor`; this file is the loop that ties
+//! them to a real terminal and carries out effects (clipboard, browser,
+//! `$EDITOR`). The terminal is restored on quit, on error, on panic
+//! (`ratatui::init` installs the hook) and on SIGTERM/SIGHUP.
+
+pub mod app;
+pub mod editor;
+pub mod keymap;
+pub mod layout;
+pub mod view;
+
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, anyhow};
+use base64::Engine as _;
+use chrono::{FixedOffset, Local};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::store::Store;
+use app::{App, Effect, Event};
+use keymap::Keymap;
+
+/// Runs a session until the user quits; returns the summary to print after.
+pub fn run(store: Store, config: Config, clock: &dyn Clock) -> Result<String> {
+    let keymap = Keymap::with_overrides(
+        config
+            .keys
+            .0
+            .iter()
+            .map(|(key, action)| (key.as_str(), action.as_str())),
+    )
+    .map_err(|why| anyhow!("[keys]: {why}"))?;
+    let zone: FixedOffset = *Local::now().offset();
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(signal, Arc::clone(&stop)).context("watching for signals")?;
+    }
+    let mut terminal = ratatui::init();
+    let result = (|| {
+        execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
+        let size = terminal.size()?;
+        let mut app = App::new(
+            store,
+            config,
+            keymap,
+            clock.now(),
+            (size.width, size.height),
+        )?;
+        app.zone = zone;
+        session(&mut terminal, &mut app, clock, &stop)?;
+        app.save_draft()?;
+        Ok(app.summary())
+    })();
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste
+    );
+    ratatui::restore();
+    result
+}
+
+fn session(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    clock: &dyn Clock,
+    stop: &AtomicBool,
+) -> Result<()> {
+    loop {
+        report(app, Event::Tick(clock.now()));
+        execute!(std::io::stdout(), BeginSynchronizedUpdate)?;
+        terminal.draw(|frame| view::draw(frame, app))?;
+        execute!(std::io::stdout(), EndSynchronizedUpdate)?;
+        if app.quit || stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        // Wake once a second for the clock; otherwise sleep until input.
+        if !event::poll(Duration::from_secs(1))? {
+            continue;
+        }
+        let incoming = match event::read()? {
+            event::Event::Key(key) => Event::Key(key),
+            event::Event::Paste(text) => Event::Paste(text),
+            event::Event::Mouse(mouse) => Event::Mouse(mouse),
+            event::Event::Resize(width, height) => Event::Resize(width, height),
+            _ => continue,
+        };
+        report(app, Event::Tick(clock.now()));
+        for effect in report(app, incoming) {
+            carry_out(effect, app, terminal);
+        }
+    }
+}
+
+/// Updates the app; a failure (a full disk, a locked store) is shown in the
+/// status bar and the session goes on, with whatever was typed still there.
+fn report(app: &mut App, event: Event) -> Vec<Effect> {
+    app.update(event).unwrap_or_else(|err| {
+        app.status = Some(format!(
+            "Not saved: {}",
+            format!("{err:#}").replace('\n', " ")
+        ));
+        Vec::new()
+    })
+}
+
+fn carry_out(effect: Effect, app: &mut App, terminal: &mut ratatui::DefaultTerminal) {
+    match effect {
+        Effect::Copy(text) => {
+            // OSC 52: the terminal puts it on the clipboard, also over SSH.
+            let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+            let mut out = std::io::stdout();
+            let _ = write!(out, "\x1b]52;c;{encoded}\x07").and_then(|()| out.flush());
+        }
+        Effect::OpenUrl(url) => {
+            app.status = Some(match open_url(&url) {
+                Ok(()) => "Opened in the browser.".into(),
+                Err(err) => format!("Could not open the link: {err:#}"),
+            });
+        }
+        Effect::EditExternally(text) => match edit_externally(&text, terminal) {
+            Ok(edited) => {
+                report(app, Event::Edited(edited));
+            }
+            Err(err) => app.status = Some(format!("The editor did not run: {err:#}")),
+        },
+    }
+}
+
+/// Links come from other people: only web and mail links go to the browser.
+fn open_url(url: &str) -> Result<()> {
+    let lower = url.to_ascii_lowercase();
+    if !["https://", "http://", "mailto:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme))
+    {
+        return Err(anyhow!("only http, https and mailto links are opened"));
+    }
+    let opener = std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| {
+            if cfg!(target_os = "macos") {
+                "open".into()
+            } else {
+                "xdg-open".into()
+            }
+        });
+    std::process::Command::new(&opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .with_context(|| format!("running {opener}"))?;
+    Ok(())
+}
+
+/// Leaves the screen to `$VISUAL`/`$EDITOR` (else `vi`) on a private
+/// temporary file holding `text`, and returns what the user saved.
+fn edit_externally(text: &str, terminal: &mut ratatui::DefaultTerminal) -> Result<String> {
+    let mut file = tempfile::Builder::new()
+        .prefix("tend-reply-")
+        .suffix(".txt")
+        .tempfile()?;
+    file.write_all(text.as_bytes())?;
+    file.flush()?;
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .ok()
+        .filter(|e| !e.trim().is_empty())
+        .unwrap_or_else(|| "vi".into());
+    let mut words = editor.split_whitespace();
+    let program = words.next().unwrap_or("vi");
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste
+    );
+    ratatui::restore();
+    let status = std::process::Command::new(program)
+        .args(words)
+        .arg(file.path())
+        .status();
+    *terminal = ratatui::init();
+    let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
+    terminal.clear()?;
+    let status = status.with_context(|| format!("running {editor}"))?;
+    if !status.success() {
+        return Err(anyhow!(
+            "{editor} exited with {status}; the draft is unchanged"
+        ));
+    }
+    Ok(std::fs::read_to_string(file.path())?)
+}

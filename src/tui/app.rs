@@ -1,0 +1,933 @@
+//! The session's state and `update`, the only place it changes. Events come
+//! in as `Event`s (keys, paste, mouse, resize, ticks carrying the time); the
+//! store is called from here, never from rendering; what must leave the
+//! process (clipboard, browser, `$EDITOR`) goes back to the loop as `Effect`s.
+
+use anyhow::Result;
+use chrono::{
+    DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
+    Weekday,
+};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
+
+use super::editor::Editor;
+use super::keymap::{Command, Context, Keymap};
+use super::layout::Areas;
+use crate::config::Config;
+use crate::model::{Platform, parse_span};
+use crate::sla;
+use crate::store::{ConversationSummary, PersonCard, QueueItem, Store, Thread, Undone};
+
+/// Draft text typed but not yet saved is written at least this often.
+const DRAFT_SAVE_EVERY: i64 = 2;
+/// Messages of a thread loaded for the right pane.
+const THREAD_LIMIT: usize = 200;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    Key(KeyEvent),
+    Paste(String),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// The clock: sent before every other event and once a second.
+    Tick(DateTime<Utc>),
+    /// The text `$EDITOR` left in the file when the user came back.
+    Edited(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Copy through the terminal (OSC 52), which works over SSH too.
+    Copy(String),
+    OpenUrl(String),
+    /// Suspend the screen and let the user edit this text in `$VISUAL`/`$EDITOR`.
+    EditExternally(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Queue,
+    Conversation,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    Browse,
+    Reply,
+    Help,
+    Snooze {
+        choice: usize,
+        typing: Option<Editor>,
+    },
+    Tag {
+        choice: usize,
+        typing: Option<Editor>,
+    },
+    Note(Editor),
+}
+
+pub const SNOOZE_CHOICES: [&str; 4] = [
+    "1 day",
+    "3 days",
+    "next week (Monday 09:00)",
+    "a date or time…",
+];
+pub const TAG_CHOICES: [&str; 5] = ["customer", "lead", "advocate", "vip", "another tag…"];
+
+/// What the right pane shows for the selected conversation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub thread: Thread,
+    pub person: Option<PersonCard>,
+    pub others: Vec<ConversationSummary>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub answered: u32,
+    pub done: u32,
+    pub snoozed: u32,
+}
+
+#[derive(Debug)]
+pub struct App {
+    store: Store,
+    pub config: Config,
+    pub keymap: Keymap,
+    pub now: DateTime<Utc>,
+    session_start: DateTime<Utc>,
+    pub queue: Vec<QueueItem>,
+    pub selected: usize,
+    pub queue_offset: usize,
+    pub focus: Pane,
+    pub mode: Mode,
+    pub detail: Option<Detail>,
+    pub thread_scroll: u16,
+    pub editor: Editor,
+    draft_for: Option<i64>,
+    draft_dirty: bool,
+    draft_saved_at: DateTime<Utc>,
+    pub status: Option<String>,
+    pub counts: Counts,
+    pub size: (u16, u16),
+    /// Local time for the thread's timestamps, fixed at start (tests use UTC).
+    pub zone: chrono::FixedOffset,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(
+        store: Store,
+        config: Config,
+        keymap: Keymap,
+        now: DateTime<Utc>,
+        size: (u16, u16),
+    ) -> Result<App> {
+        let mut app = App {
+            store,
+            config,
+            keymap,
+            now,
+            session_start: now,
+            queue: Vec::new(),
+            selected: 0,
+            queue_offset: 0,
+            focus: Pane::Queue,
+            mode: Mode::Browse,
+            detail: None,
+            thread_scroll: 0,
+            editor: Editor::new(),
+            draft_for: None,
+            draft_dirty: false,
+            draft_saved_at: now,
+            status: None,
+            counts: Counts::default(),
+            size,
+            zone: Utc.fix(),
+            quit: false,
+        };
+        app.refresh(None)?;
+        Ok(app)
+    }
+
+    #[must_use]
+    pub fn selected_item(&self) -> Option<&QueueItem> {
+        self.queue.get(self.selected)
+    }
+
+    /// How many waiting conversations are past their promise.
+    #[must_use]
+    pub fn overdue(&self) -> usize {
+        self.queue
+            .iter()
+            .filter(|item| self.sla(item).state == sla::SlaState::Overdue)
+            .count()
+    }
+
+    #[must_use]
+    pub fn sla(&self, item: &QueueItem) -> sla::Assessment {
+        sla::assess(
+            item.waiting_since,
+            self.config.sla.hours_for(item.platform),
+            self.now,
+        )
+    }
+
+    /// The key context: typing when an editor has the keyboard.
+    #[must_use]
+    pub fn context(&self) -> Context {
+        match self.mode {
+            Mode::Reply
+            | Mode::Note(_)
+            | Mode::Snooze {
+                typing: Some(_), ..
+            }
+            | Mode::Tag {
+                typing: Some(_), ..
+            } => Context::Typing,
+            _ => Context::Browse,
+        }
+    }
+
+    /// Handles one event. Errors are the store's; the caller shows them and
+    /// goes on (nothing typed is lost: the editor keeps its text).
+    pub fn update(&mut self, event: Event) -> Result<Vec<Effect>> {
+        match event {
+            Event::Tick(now) => {
+                self.now = now;
+                if self.draft_dirty && (now - self.draft_saved_at).num_seconds() >= DRAFT_SAVE_EVERY
+                {
+                    self.save_draft()?;
+                }
+                Ok(Vec::new())
+            }
+            Event::Resize(width, height) => {
+                self.size = (width, height);
+                self.keep_selection_visible();
+                Ok(Vec::new())
+            }
+            Event::Paste(text) => {
+                if let Some(editor) = self.active_editor() {
+                    editor.insert_str(&text);
+                    self.touch_draft();
+                }
+                Ok(Vec::new())
+            }
+            Event::Edited(text) => {
+                self.editor = Editor::from_text(text.trim_end_matches('\n'));
+                self.mode = Mode::Reply;
+                self.focus = Pane::Conversation;
+                self.draft_dirty = true;
+                self.save_draft()?;
+                Ok(Vec::new())
+            }
+            Event::Mouse(mouse) => {
+                self.mouse(mouse);
+                Ok(Vec::new())
+            }
+            Event::Key(key) if key.kind == KeyEventKind::Release => Ok(Vec::new()),
+            Event::Key(key) => self.key(key),
+        }
+    }
+
+    fn key(&mut self, key: KeyEvent) -> Result<Vec<Effect>> {
+        self.status = None;
+        // ctrl-c quits from anywhere, keeping the draft, as terminal users expect.
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.save_draft()?;
+            self.quit = true;
+            return Ok(Vec::new());
+        }
+        let command = self.keymap.command(self.context(), key);
+        match self.mode.clone() {
+            Mode::Help => {
+                self.mode = Mode::Browse;
+                Ok(Vec::new())
+            }
+            Mode::Reply => self.reply_key(key, command),
+            Mode::Note(_) => self.note_key(key, command),
+            Mode::Snooze { choice, typing } => self.snooze_key(key, command, choice, typing),
+            Mode::Tag { choice, typing } => self.tag_key(key, command, choice, typing),
+            Mode::Browse => match command {
+                Some(command) => self.browse(command),
+                None => Ok(Vec::new()),
+            },
+        }
+    }
+
+    fn browse(&mut self, command: Command) -> Result<Vec<Effect>> {
+        let in_thread = self.focus == Pane::Conversation;
+        match command {
+            Command::Down if in_thread => self.thread_scroll = self.thread_scroll.saturating_add(1),
+            Command::Up if in_thread => self.thread_scroll = self.thread_scroll.saturating_sub(1),
+            Command::Down => self.select(self.selected.saturating_add(1))?,
+            Command::Up => self.select(self.selected.saturating_sub(1))?,
+            Command::Top => self.select(0)?,
+            Command::Bottom => self.select(self.queue.len().saturating_sub(1))?,
+            Command::NextPane => {
+                self.focus = if in_thread {
+                    Pane::Queue
+                } else {
+                    Pane::Conversation
+                };
+            }
+            Command::Reply => self.open_reply()?,
+            Command::Edit => {
+                if self.selected_item().is_some() {
+                    self.open_reply()?;
+                    return Ok(vec![Effect::EditExternally(self.editor.text())]);
+                }
+            }
+            Command::Done => {
+                if let Some(item) = self.selected_item() {
+                    let id = item.conversation_id;
+                    self.store.mark_done(id, self.now)?;
+                    self.counts.done += 1;
+                    self.status = Some("Done. u undoes it.".into());
+                    self.refresh(Some(self.selected))?;
+                }
+            }
+            Command::Snooze if self.selected_item().is_some() => {
+                self.mode = Mode::Snooze {
+                    choice: 0,
+                    typing: None,
+                };
+            }
+            Command::Tag if self.person_id().is_some() => {
+                self.mode = Mode::Tag {
+                    choice: 0,
+                    typing: None,
+                }
+            }
+            Command::Tag => self.status = Some("Nobody to tag: this message has no author.".into()),
+            Command::Note if self.person_id().is_some() => {
+                let note = self
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.person.as_ref())
+                    .map(|p| p.note.clone());
+                self.mode = Mode::Note(Editor::from_text(&note.unwrap_or_default()));
+            }
+            Command::Open => return Ok(self.link().map(Effect::OpenUrl).into_iter().collect()),
+            Command::CopyLink => {
+                let link = self.link();
+                self.status = Some(
+                    if link.is_some() {
+                        "Link copied."
+                    } else {
+                        "This message has no link."
+                    }
+                    .into(),
+                );
+                return Ok(link.map(Effect::Copy).into_iter().collect());
+            }
+            Command::Undo => self.undo()?,
+            Command::Help => self.mode = Mode::Help,
+            Command::Quit => {
+                self.save_draft()?;
+                self.quit = true;
+            }
+            Command::Snooze
+            | Command::Note
+            | Command::Send
+            | Command::Leave
+            | Command::EditTyping => {}
+        }
+        Ok(Vec::new())
+    }
+
+    fn reply_key(&mut self, key: KeyEvent, command: Option<Command>) -> Result<Vec<Effect>> {
+        match command {
+            Some(Command::Send) => self.send()?,
+            Some(Command::Leave) => {
+                self.save_draft()?;
+                self.mode = Mode::Browse;
+                self.focus = Pane::Queue;
+            }
+            Some(Command::EditTyping) => {
+                return Ok(vec![Effect::EditExternally(self.editor.text())]);
+            }
+            _ => {
+                if edit(&mut self.editor, key) {
+                    self.touch_draft();
+                }
+            }
+        }
+        Ok(Vec::new())
+    }
+
+    fn note_key(&mut self, key: KeyEvent, command: Option<Command>) -> Result<Vec<Effect>> {
+        let Mode::Note(mut editor) = self.mode.clone() else {
+            return Ok(Vec::new());
+        };
+        match command {
+            Some(Command::Send) => {
+                if let Some(person) = self.person_id() {
+                    self.store
+                        .set_note(person, editor.text().trim(), self.now)?;
+                    self.status = Some("Note saved.".into());
+                }
+                self.mode = Mode::Browse;
+                self.refresh(Some(self.selected))?;
+            }
+            Some(Command::Leave) => self.mode = Mode::Browse,
+            _ => {
+                edit(&mut editor, key);
+                self.mode = Mode::Note(editor);
+            }
+        }
+        Ok(Vec::new())
+    }
+
+    fn snooze_key(
+        &mut self,
+        key: KeyEvent,
+        command: Option<Command>,
+        choice: usize,
+        typing: Option<Editor>,
+    ) -> Result<Vec<Effect>> {
+        let Some(mut editor) = typing else {
+            match pick(key, choice, SNOOZE_CHOICES.len()) {
+                Pick::Move(choice) => {
+                    self.mode = Mode::Snooze {
+                        choice,
+                        typing: None,
+                    }
+                }
+                Pick::Cancel => self.mode = Mode::Browse,
+                Pick::Chosen(3) => {
+                    self.mode = Mode::Snooze {
+                        choice: 3,
+                        typing: Some(Editor::new()),
+                    }
+                }
+                Pick::Chosen(chosen) => {
+                    let until = match chosen {
+                        0 => self.now + Duration::days(1),
+                        1 => self.now + Duration::days(3),
+                        _ => next_monday_morning(self.now, &self.zone),
+                    };
+                    self.snooze_until(until)?;
+                }
+            }
+            return Ok(Vec::new());
+        };
+        match command {
+            Some(Command::Leave) => {
+                self.mode = Mode::Snooze {
+                    choice,
+                    typing: None,
+                }
+            }
+            _ if key.code == KeyCode::Enter => {
+                if let Some(until) = snooze_time(&editor.text(), self.now, &self.zone) {
+                    self.snooze_until(until)?;
+                } else {
+                    self.status =
+                        Some("Not a time: try 2026-12-01, 2026-12-01 14:00, 3d or 4h.".into());
+                    self.mode = Mode::Snooze {
+                        choice,
+                        typing: Some(editor),
+                    };
+                }
+            }
+            _ => {
+                edit(&mut editor, key);
+                self.mode = Mode::Snooze {
+                    choice,
+                    typing: Some(editor),
+                };
+            }
+        }
+        Ok(Vec::new())
+    }
+
+    fn tag_key(
+        &mut self,
+        key: KeyEvent,
+        command: Option<Command>,
+        choice: usize,
+        typing: Option<Editor>,
+    ) -> Result<Vec<Effect>> {
+        let Some(mut editor) = typing else {
+            match pick(key, choice, TAG_CHOICES.len()) {
+                Pick::Move(choice) => {
+                    self.mode = Mode::Tag {
+                        choice,
+                        typing: None,
+                    }
+                }
+                Pick::Cancel => self.mode = Mode::Browse,
+                Pick::Chosen(4) => {
+                    self.mode = Mode::Tag {
+                        choice: 4,
+                        typing: Some(Editor::new()),
+                    }
+                }
+                Pick::Chosen(chosen) => self.toggle_tag(TAG_CHOICES[chosen])?,
+            }
+            return Ok(Vec::new());
+        };
+        match command {
+            Some(Command::Leave) => {
+                self.mode = Mode::Tag {
+                    choice,
+                    typing: None,
+                }
+            }
+            _ if key.code == KeyCode::Enter => {
+                let tag = editor.text();
+                if tag.trim().is_empty() {
+                    self.mode = Mode::Browse;
+                } else {
+                    self.toggle_tag(tag.trim())?;
+                }
+            }
+            _ => {
+                edit(&mut editor, key);
+                self.mode = Mode::Tag {
+                    choice,
+                    typing: Some(editor),
+                };
+            }
+        }
+        Ok(Vec::new())
+    }
+
+    fn toggle_tag(&mut self, tag: &str) -> Result<()> {
+        self.mode = Mode::Browse;
+        let Some(person) = self.person_id() else {
+            return Ok(());
+        };
+        let has = self
+            .detail
+            .as_ref()
+            .and_then(|d| d.person.as_ref())
+            .is_some_and(|p| p.tags.iter().any(|t| t == tag));
+        if has {
+            self.store.untag(person, tag, self.now)?;
+            self.status = Some(format!("Removed the tag {tag}."));
+        } else {
+            self.store.tag(person, tag, self.now)?;
+            self.status = Some(format!("Tagged {tag}."));
+        }
+        self.refresh(Some(self.selected))
+    }
+
+    fn snooze_until(&mut self, until: DateTime<Utc>) -> Result<()> {
+        self.mode = Mode::Browse;
+        let Some(item) = self.selected_item() else {
+            return Ok(());
+        };
+        let id = item.conversation_id;
+        self.store.snooze(id, until, self.now)?;
+        self.counts.snoozed += 1;
+        let local = until.with_timezone(&self.zone).format("%a %b %-d %H:%M");
+        self.status = Some(format!("Snoozed until {local}."));
+        self.refresh(Some(self.selected))
+    }
+
+    fn open_reply(&mut self) -> Result<()> {
+        let Some(item) = self.selected_item() else {
+            return Ok(());
+        };
+        let id = item.conversation_id;
+        if self.draft_for != Some(id) {
+            self.save_draft()?;
+            self.editor = Editor::from_text(&self.store.draft(id)?.unwrap_or_default());
+            self.draft_for = Some(id);
+            self.draft_dirty = false;
+        }
+        self.mode = Mode::Reply;
+        self.focus = Pane::Conversation;
+        Ok(())
+    }
+
+    fn send(&mut self) -> Result<()> {
+        let Some(id) = self.draft_for else {
+            return Ok(());
+        };
+        let text = self.editor.text();
+        if self.editor.is_blank() {
+            self.status = Some("Nothing to save: the reply is empty.".into());
+            return Ok(());
+        }
+        let platform = self
+            .detail
+            .as_ref()
+            .map_or(Platform::Other, |d| d.thread.platform);
+        let mine = self
+            .config
+            .me
+            .0
+            .get(&platform)
+            .and_then(|handles| handles.0.first())
+            .cloned();
+        self.store.reply(id, &text, mine.as_deref(), self.now)?;
+        self.counts.answered += 1;
+        self.editor = Editor::new();
+        self.draft_for = None;
+        self.draft_dirty = false;
+        self.mode = Mode::Browse;
+        self.focus = Pane::Queue;
+        let link = self.link();
+        self.status = Some(match link {
+            Some(_) => {
+                "Reply saved and copied: press o on it again to open the post and paste. u undoes."
+                    .into()
+            }
+            None => "Reply saved and copied to the clipboard. u undoes.".into(),
+        });
+        self.refresh(Some(self.selected))?;
+        Ok(())
+    }
+
+    fn undo(&mut self) -> Result<()> {
+        let undone = self.store.undo_last(self.session_start, self.now)?;
+        self.status = Some(match &undone {
+            None => "Nothing to undo in this session.".into(),
+            Some(Undone::Reply { .. }) => "Undid the reply: it is a draft again.".into(),
+            Some(Undone::Done { .. }) => "Undid done.".into(),
+            Some(Undone::Snooze { .. }) => "Undid the snooze.".into(),
+            Some(Undone::Tag { tag, .. }) => format!("Undid the tag {tag}."),
+            Some(Undone::Untag { tag, .. }) => format!("Put the tag {tag} back."),
+            Some(Undone::Note { .. }) => "Undid the note change.".into(),
+        });
+        match undone {
+            Some(Undone::Reply { conversation_id }) => {
+                self.counts.answered = self.counts.answered.saturating_sub(1);
+                self.refresh(None)?;
+                self.select_conversation(conversation_id)?;
+                // The reply is a draft again: the editor must show it, not an old copy.
+                self.draft_for = None;
+            }
+            Some(Undone::Done { conversation_id }) => {
+                self.counts.done = self.counts.done.saturating_sub(1);
+                self.refresh(None)?;
+                self.select_conversation(conversation_id)?;
+            }
+            Some(Undone::Snooze { conversation_id }) => {
+                self.counts.snoozed = self.counts.snoozed.saturating_sub(1);
+                self.refresh(None)?;
+                self.select_conversation(conversation_id)?;
+            }
+            Some(_) => self.refresh(Some(self.selected))?,
+            None => {}
+        }
+        Ok(())
+    }
+
+    fn mouse(&mut self, mouse: MouseEvent) {
+        let areas = Areas::of(
+            Rect::new(0, 0, self.size.0, self.size.1),
+            self.mode == Mode::Reply || self.draft_visible(),
+        );
+        let at = Position::new(mouse.column, mouse.row);
+        match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left)
+                if areas.queue.contains(at) && self.mode == Mode::Browse =>
+            {
+                let row = usize::from(mouse.row.saturating_sub(areas.queue.y + 1));
+                let _ = self.select(self.queue_offset + row);
+                self.focus = Pane::Queue;
+            }
+            MouseEventKind::Down(MouseButton::Left)
+                if areas.conversation.contains(at) && self.mode == Mode::Browse =>
+            {
+                self.focus = Pane::Conversation;
+            }
+            MouseEventKind::ScrollDown if areas.conversation.contains(at) => {
+                self.thread_scroll = self.thread_scroll.saturating_add(3);
+            }
+            MouseEventKind::ScrollUp if areas.conversation.contains(at) => {
+                self.thread_scroll = self.thread_scroll.saturating_sub(3);
+            }
+            MouseEventKind::ScrollDown if self.mode == Mode::Browse => {
+                let _ = self.select(self.selected.saturating_add(1));
+            }
+            MouseEventKind::ScrollUp if self.mode == Mode::Browse => {
+                let _ = self.select(self.selected.saturating_sub(1));
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the reply box shows (open, or holding a draft for this conversation).
+    #[must_use]
+    pub fn draft_visible(&self) -> bool {
+        self.draft_for.is_some()
+            && self.draft_for == self.selected_item().map(|item| item.conversation_id)
+            && !self.editor.is_blank()
+    }
+
+    fn active_editor(&mut self) -> Option<&mut Editor> {
+        match &mut self.mode {
+            Mode::Reply => Some(&mut self.editor),
+            Mode::Note(editor)
+            | Mode::Snooze {
+                typing: Some(editor),
+                ..
+            }
+            | Mode::Tag {
+                typing: Some(editor),
+                ..
+            } => Some(editor),
+            _ => None,
+        }
+    }
+
+    fn touch_draft(&mut self) {
+        if self.mode == Mode::Reply {
+            self.draft_dirty = true;
+        }
+    }
+
+    /// Writes the reply being typed, if it changed since the last save.
+    pub fn save_draft(&mut self) -> Result<()> {
+        if let (Some(id), true) = (self.draft_for, self.draft_dirty) {
+            self.store.save_draft(id, &self.editor.text(), self.now)?;
+            self.draft_dirty = false;
+            self.draft_saved_at = self.now;
+        }
+        Ok(())
+    }
+
+    fn person_id(&self) -> Option<i64> {
+        self.detail
+            .as_ref()
+            .and_then(|d| d.person.as_ref())
+            .map(|p| p.id)
+    }
+
+    /// The link of the newest message that has one.
+    fn link(&self) -> Option<String> {
+        let thread = &self.detail.as_ref()?.thread;
+        thread
+            .messages
+            .iter()
+            .rev()
+            .find_map(|m| m.url.clone())
+            .or_else(|| self.selected_item()?.url.clone())
+    }
+
+    fn select(&mut self, index: usize) -> Result<()> {
+        let index = index.min(self.queue.len().saturating_sub(1));
+        if index != self.selected || self.detail.is_none() {
+            self.save_draft()?;
+            self.selected = index;
+            self.load_detail()?;
+        }
+        self.keep_selection_visible();
+        Ok(())
+    }
+
+    fn select_conversation(&mut self, conversation: i64) -> Result<()> {
+        if let Some(index) = self
+            .queue
+            .iter()
+            .position(|item| item.conversation_id == conversation)
+        {
+            self.selected = index;
+            self.load_detail()?;
+            self.keep_selection_visible();
+        }
+        Ok(())
+    }
+
+    /// Re-reads the queue. The selection stays on the same conversation when it
+    /// is still there, else on the same row (the next item), never the top.
+    fn refresh(&mut self, keep_row: Option<usize>) -> Result<()> {
+        let current = self.selected_item().map(|item| item.conversation_id);
+        self.queue = self.store.queue(self.now, None)?;
+        let row = current
+            .and_then(|id| {
+                self.queue
+                    .iter()
+                    .position(|item| item.conversation_id == id)
+            })
+            .or(keep_row)
+            .unwrap_or(self.selected);
+        self.selected = row.min(self.queue.len().saturating_sub(1));
+        self.load_detail()?;
+        self.keep_selection_visible();
+        Ok(())
+    }
+
+    fn load_detail(&mut self) -> Result<()> {
+        self.thread_scroll = 0;
+        let Some(item) = self.queue.get(self.selected).cloned() else {
+            self.detail = None;
+            return Ok(());
+        };
+        let thread = self.store.thread(item.conversation_id, THREAD_LIMIT)?;
+        let (person, others) = match item.person_id {
+            Some(person) => (
+                Some(self.store.person(person)?),
+                self.store
+                    .person_conversations(person, item.conversation_id, 8)?,
+            ),
+            None => (None, Vec::new()),
+        };
+        self.detail = Some(Detail {
+            thread,
+            person,
+            others,
+        });
+        Ok(())
+    }
+
+    fn keep_selection_visible(&mut self) {
+        let rows = usize::from(
+            Areas::of(Rect::new(0, 0, self.size.0, self.size.1), false)
+                .queue
+                .height
+                .saturating_sub(2),
+        )
+        .max(1);
+        if self.selected < self.queue_offset {
+            self.queue_offset = self.selected;
+        } else if self.selected >= self.queue_offset + rows {
+            self.queue_offset = self.selected + 1 - rows;
+        }
+    }
+
+    /// The summary printed after the session.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        format!(
+            "answered {} · done {} · snoozed {} · still open {} · overdue {}",
+            self.counts.answered,
+            self.counts.done,
+            self.counts.snoozed,
+            self.queue.len(),
+            self.overdue()
+        )
+    }
+}
+
+enum Pick {
+    Move(usize),
+    Chosen(usize),
+    Cancel,
+}
+
+/// Keys of a small menu: j/k or arrows move, enter or the item's number picks.
+fn pick(key: KeyEvent, choice: usize, len: usize) -> Pick {
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') => Pick::Move((choice + 1).min(len - 1)),
+        KeyCode::Up | KeyCode::Char('k') => Pick::Move(choice.saturating_sub(1)),
+        KeyCode::Enter => Pick::Chosen(choice),
+        KeyCode::Char(c)
+            if c.is_ascii_digit() && (1..=len).contains(&(c as usize - '0' as usize)) =>
+        {
+            Pick::Chosen(c as usize - '1' as usize)
+        }
+        _ => Pick::Cancel,
+    }
+}
+
+/// The editor keys, the same in every text box. Returns whether the text changed.
+fn edit(editor: &mut Editor, key: KeyEvent) -> bool {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    let (moved, changed) = (false, true);
+    let result = match key.code {
+        KeyCode::Char('w') if ctrl => (editor.delete_word_back(), changed),
+        KeyCode::Char('b') if alt => (editor.word_left(), moved),
+        KeyCode::Char('f') if alt => (editor.word_right(), moved),
+        KeyCode::Char('a') if ctrl => (editor.home(), moved),
+        KeyCode::Char(c) if !ctrl && !alt => (editor.insert_char(c), changed),
+        KeyCode::Enter => (editor.newline(), changed),
+        KeyCode::Tab => (editor.insert_char('\t'), changed),
+        KeyCode::Backspace if ctrl || alt => (editor.delete_word_back(), changed),
+        KeyCode::Backspace => (editor.backspace(), changed),
+        KeyCode::Delete => (editor.delete(), changed),
+        KeyCode::Left if ctrl || alt => (editor.word_left(), moved),
+        KeyCode::Right if ctrl || alt => (editor.word_right(), moved),
+        KeyCode::Left => (editor.left(), moved),
+        KeyCode::Right => (editor.right(), moved),
+        KeyCode::Up => (editor.up(), moved),
+        KeyCode::Down => (editor.down(), moved),
+        KeyCode::Home => (editor.home(), moved),
+        KeyCode::End => (editor.end(), moved),
+        _ => ((), moved),
+    };
+    result.1
+}
+
+/// Monday 09:00 local time, at least a day away.
+fn next_monday_morning<Tz: TimeZone>(now: DateTime<Utc>, zone: &Tz) -> DateTime<Utc> {
+    let today = now.with_timezone(zone).date_naive();
+    let days = 7 - i64::from(today.weekday().num_days_from_monday());
+    let monday = today
+        + Duration::days(if today.weekday() == Weekday::Mon {
+            7
+        } else {
+            days
+        });
+    let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN);
+    zone.from_local_datetime(&monday.and_time(nine))
+        .earliest()
+        .map_or(now + Duration::days(7), |at| at.with_timezone(&Utc))
+}
+
+/// A snooze time as typed: `2026-12-01`, `2026-12-01 14:00` (local), or a span from now: `3d`, `4h`.
+fn snooze_time<Tz: TimeZone>(text: &str, now: DateTime<Utc>, zone: &Tz) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    let local = |naive: NaiveDateTime| {
+        zone.from_local_datetime(&naive)
+            .earliest()
+            .map(|at| at.with_timezone(&Utc))
+    };
+    let at = if let Some(span) = parse_span(text) {
+        now.checked_add_signed(span)
+    } else if let Ok(naive) = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M") {
+        local(naive)
+    } else if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        local(date.and_time(NaiveTime::from_hms_opt(9, 0, 0)?))
+    } else {
+        None
+    };
+    at.filter(|at| *at > now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::FixedOffset;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn snooze_times_people_type() {
+        let zone = FixedOffset::east_opt(3600).unwrap();
+        let now = at("2026-11-20T10:00:00Z"); // a Friday
+        assert_eq!(
+            snooze_time("3d", now, &zone),
+            Some(at("2026-11-23T10:00:00Z"))
+        );
+        assert_eq!(
+            snooze_time("2026-12-01", now, &zone),
+            Some(at("2026-12-01T08:00:00Z"))
+        );
+        assert_eq!(
+            snooze_time("2026-12-01 14:30", now, &zone),
+            Some(at("2026-12-01T13:30:00Z"))
+        );
+        assert_eq!(snooze_time("2026-11-01", now, &zone), None, "in the past");
+        assert_eq!(snooze_time("soon", now, &zone), None);
+        assert_eq!(next_monday_morning(now, &zone), at("2026-11-23T08:00:00Z"));
+        let monday = at("2026-11-23T10:00:00Z");
+        assert_eq!(
+            next_monday_morning(monday, &zone),
+            at("2026-11-30T08:00:00Z")
+        );
+    }
+}

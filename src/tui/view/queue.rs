@@ -1,0 +1,109 @@
+//! The queue pane: one row per waiting conversation — age (`!` overdue, colour
+//! when due soon), platform, person, the first line of what they wrote.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::border;
+use crate::model::Platform;
+use crate::sanitize::{fit_to_width, preview, sanitize_line};
+use crate::sla::{SlaState, short_span};
+use crate::tui::app::{App, Pane};
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let title = format!(
+        " Queue ({} open · {} overdue) ",
+        app.queue.len(),
+        app.overdue()
+    );
+    let block = Block::bordered()
+        .title(title)
+        .border_style(border(app.focus == Pane::Queue));
+    let inner = block.inner(area);
+    let width = usize::from(inner.width);
+    let rows = usize::from(inner.height);
+    let lines: Vec<Line<'_>> = app
+        .queue
+        .iter()
+        .enumerate()
+        .skip(app.queue_offset)
+        .take(rows)
+        .map(|(index, item)| {
+            let sla = app.sla(item);
+            let mark = if sla.state == SlaState::Overdue {
+                "!"
+            } else {
+                " "
+            };
+            let age = format!("{}{mark}", short_span(app.now - item.waiting_since));
+            let age_style = match sla.state {
+                SlaState::Overdue => Style::new().fg(Color::Red),
+                SlaState::DueSoon => Style::new().fg(Color::Yellow),
+                SlaState::OnTime => Style::new(),
+            };
+            let name = item
+                .author_display_name
+                .as_deref()
+                .filter(|n| !n.trim().is_empty());
+            let person = sanitize_line(
+                name.or(item.author_handle.as_deref())
+                    .unwrap_or("(unknown)"),
+            )
+            .trim()
+            .to_owned();
+            let selected = index == app.selected;
+            let pointer = if selected { "▶" } else { " " };
+            // pointer(1) age(5) platform person: what is left is the message.
+            // A narrow queue (80 columns) uses short platform names.
+            let (platform, platform_width, person_width) = if width >= 44 {
+                (item.platform.as_str(), 11, 16)
+            } else {
+                (short(item.platform), 5, 11)
+            };
+            let rest = width.saturating_sub(1 + 5 + platform_width + person_width + 1);
+            let row_style = if selected {
+                Style::new().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::new()
+            };
+            Line::from(vec![
+                Span::raw(pointer),
+                Span::styled(fit_to_width(&age, 5), age_style),
+                Span::styled(
+                    fit_to_width(platform, platform_width),
+                    Style::new().fg(Color::DarkGray),
+                ),
+                Span::raw(fit_to_width(&person, person_width)),
+                Span::raw(" "),
+                Span::raw(fit_to_width(&preview(&item.text_head), rest)),
+            ])
+            .style(row_style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// Four letters at most, for narrow queues.
+fn short(platform: Platform) -> &'static str {
+    match platform {
+        Platform::Mastodon => "mast",
+        Platform::Bluesky => "bsky",
+        Platform::X => "x",
+        Platform::Github => "gh",
+        Platform::Hackernews => "hn",
+        Platform::Reddit => "rddt",
+        Platform::Email => "mail",
+        Platform::Linkedin => "lnkd",
+        Platform::Facebook => "fb",
+        Platform::Instagram => "ig",
+        Platform::Youtube => "yt",
+        Platform::Discord => "dscd",
+        Platform::Slack => "slck",
+        Platform::Phone => "tel",
+        Platform::InPerson => "irl",
+        Platform::Other => "othr",
+    }
+}

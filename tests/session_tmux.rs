@@ -1,0 +1,194 @@
+//! The real binary in a real terminal (tmux): a reply typed and saved is in
+//! the store after quitting, and a `kill -9` in the middle of typing leaves
+//! the draft behind. `.ci/run` installs tmux; without it these tests fail
+//! with a message saying so rather than passing silently.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{Home, fixture};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Starts `tend` (real clock, this home's store) in a 100×30 pane.
+    fn start(home: &Home, name: &str) -> Tmux {
+        assert!(
+            Command::new("tmux")
+                .arg("-V")
+                .output()
+                .is_ok_and(|o| o.status.success()),
+            "tmux is not installed: `apt-get install -y tmux` (.ci/run does this)"
+        );
+        let socket = format!("tend-test-{name}-{}", std::process::id());
+        let command = format!(
+            "env TERM=xterm-256color TEND_DB='{}' TEND_CONFIG='{}' '{}'",
+            home.db().display(),
+            home.config().display(),
+            env!("CARGO_BIN_EXE_tend")
+        );
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+                "-x",
+                "100",
+                "-y",
+                "30",
+            ])
+            .arg(format!("{command}; echo EXITED $?; sleep 30"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let tmux = Tmux { socket };
+        tmux.wait_for("Queue (");
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let output = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        self.run(&[&["send-keys", "-t", "t"], keys].concat());
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-t", "t", "-l", text]);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "never saw {text:?}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The pid of `tend` itself: the child of the pane's shell.
+    fn tend_pid(&self) -> String {
+        let shell = self.run(&["display-message", "-p", "-t", "t", "#{pane_pid}"]);
+        let output = Command::new("pgrep")
+            .args(["-P", shell.trim()])
+            .output()
+            .unwrap();
+        let pid = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        assert!(
+            !pid.is_empty() && !pid.contains('\n'),
+            "one child of the pane's shell, got {pid:?}"
+        );
+        pid
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+fn seeded_home() -> Home {
+    let home = Home::new();
+    home.write(
+        "config.toml",
+        "[me]\nmastodon = \"robin@mastodon.example\"\n",
+    );
+    home.tend()
+        .arg("import")
+        .arg(fixture("generic.jsonl"))
+        .assert()
+        .success();
+    home
+}
+
+#[test]
+fn a_reply_typed_in_the_session_is_stored_after_quitting() {
+    let home = seeded_home();
+    let tmux = Tmux::start(&home, "reply");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("reply ·");
+    tmux.type_text("Thanks Mira, the rounding fix ships in 0.9.1 ☕");
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("Reply saved");
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("EXITED 0");
+    assert!(
+        screen.contains("Session: answered 1 · done 0 · snoozed 0 · still open 6"),
+        "{screen}"
+    );
+    assert_eq!(
+        home.count(
+            "SELECT count(*) FROM messages WHERE direction = 'out' AND platform = 'bluesky'
+             AND text = 'Thanks Mira, the rounding fix ships in 0.9.1 ☕'"
+        ),
+        1
+    );
+    assert_eq!(
+        home.count("SELECT count(*) FROM conversations WHERE state = 'answered'"),
+        1
+    );
+    assert_eq!(
+        home.count("SELECT count(*) FROM actions WHERE kind = 'replied'"),
+        1
+    );
+}
+
+#[test]
+fn kill_9_while_typing_keeps_the_draft() {
+    let home = seeded_home();
+    let tmux = Tmux::start(&home, "kill");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("reply ·");
+    tmux.type_text("I was halfway through this answer");
+    // Drafts are saved at least every two seconds.
+    std::thread::sleep(Duration::from_millis(3500));
+    let pid = tmux.tend_pid();
+    assert!(
+        Command::new("kill")
+            .args(["-9", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    tmux.wait_for("EXITED 137");
+    assert_eq!(
+        home.count("SELECT count(*) FROM drafts WHERE text = 'I was halfway through this answer'"),
+        1
+    );
+    let integrity: String = home
+        .peek()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+}

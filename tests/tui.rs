@@ -1,0 +1,431 @@
+//! The session rendered headless: whole-screen snapshots (fixed clock, the
+//! demo week) at 80×24 and 160×48, pane checks on the buffer, action
+//! sequences on the app, and the bytes a hostile corpus puts on a terminal.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{DateTime, Utc};
+use ratatui::Terminal;
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tend::config::Config;
+use tend::demo::Demo;
+use tend::store::Store;
+use tend::tui::app::{App, Event, Mode};
+use tend::tui::keymap::Keymap;
+
+const NOW: &str = "2026-11-22T12:00:00Z";
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(NOW)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// The demo week at a fixed "now"; the directory must outlive the app.
+fn demo_app(width: u16, height: u16) -> (App, tempfile::TempDir) {
+    let (store, config, dir) = Demo::build(now()).unwrap().into_parts();
+    (
+        App::new(store, config, Keymap::default(), now(), (width, height)).unwrap(),
+        dir,
+    )
+}
+
+fn empty_app(width: u16, height: u16) -> (App, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("tend.db")).unwrap();
+    (
+        App::new(
+            store,
+            Config::default(),
+            Keymap::default(),
+            now(),
+            (width, height),
+        )
+        .unwrap(),
+        dir,
+    )
+}
+
+fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| tend::tui::view::draw(frame, app))
+        .unwrap();
+    terminal
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+        .unwrap();
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )))
+    .unwrap();
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+/// The screen as text, one line per row, for assertions on single lines.
+fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol().to_owned())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+#[test]
+fn snapshot_queue_with_thread() {
+    for (width, height) in SIZES {
+        let (mut app, _dir) = demo_app(width, height);
+        key(&mut app, KeyCode::Char('j'));
+        key(&mut app, KeyCode::Char('j'));
+        insta::assert_snapshot!(
+            format!("queue_{width}x{height}"),
+            render(&app, width, height).backend()
+        );
+    }
+}
+
+#[test]
+fn snapshot_reply_box_with_text() {
+    for (width, height) in SIZES {
+        let (mut app, _dir) = demo_app(width, height);
+        key(&mut app, KeyCode::Char('j'));
+        key(&mut app, KeyCode::Char('j'));
+        key(&mut app, KeyCode::Enter);
+        type_text(
+            &mut app,
+            "Yes! 0.10 fixed it: search is instant now, even with 900 clients 🙂",
+        );
+        key(&mut app, KeyCode::Enter);
+        type_text(&mut app, "Thanks for testing — 日本語 works too.");
+        insta::assert_snapshot!(
+            format!("reply_{width}x{height}"),
+            render(&app, width, height).backend()
+        );
+    }
+}
+
+#[test]
+fn snapshot_help_overlay() {
+    for (width, height) in SIZES {
+        let (mut app, _dir) = demo_app(width, height);
+        key(&mut app, KeyCode::Char('?'));
+        insta::assert_snapshot!(
+            format!("help_{width}x{height}"),
+            render(&app, width, height).backend()
+        );
+    }
+}
+
+#[test]
+fn snapshot_too_small_and_recovering() {
+    let (mut app, _dir) = demo_app(50, 10);
+    insta::assert_snapshot!("too_small_50x10", render(&app, 50, 10).backend());
+    for (width, height) in SIZES {
+        app.update(Event::Resize(width, height)).unwrap();
+        let screen = rows(&render(&app, width, height));
+        assert!(
+            screen[0].starts_with("┌ Queue (21 open · 13 overdue)"),
+            "{width}x{height}: {}",
+            screen[0]
+        );
+    }
+    // Degenerate sizes draw without panicking and without garbage.
+    for (width, height) in [(1, 1), (0, 0), (10, 3), (500, 200)] {
+        render(&app, width, height);
+    }
+}
+
+#[test]
+fn snapshot_inbox_zero() {
+    for (width, height) in SIZES {
+        let (app, _dir) = empty_app(width, height);
+        insta::assert_snapshot!(
+            format!("inbox_zero_{width}x{height}"),
+            render(&app, width, height).backend()
+        );
+    }
+}
+
+#[test]
+fn panes_show_what_they_should() {
+    let (mut app, _dir) = demo_app(80, 24);
+    let screen = rows(&render(&app, 80, 24));
+    assert!(
+        screen[1]
+            .starts_with("│▶6d!  gh   Joel Wainw… @robin…││Feature request: recurring invoices"),
+        "{}",
+        screen[1]
+    );
+    assert!(
+        screen[23].starts_with(" answered 0 · done 0 · snoozed 0"),
+        "{}",
+        screen[23]
+    );
+    assert!(
+        screen[23].trim_end().ends_with("r reply  ? help  q quit"),
+        "{}",
+        screen[23]
+    );
+    // The selected row is drawn reversed; the others are not.
+    let terminal = render(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    assert!(
+        buffer[(10, 1)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    );
+    assert!(
+        !buffer[(10, 2)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    );
+    // Hints follow the keymap: rebinding reply changes what the bar says.
+    let (store, config, _dir2) = Demo::build(now()).unwrap().into_parts();
+    let keymap = Keymap::with_overrides([("a", "reply")]).unwrap();
+    app = App::new(store, config, keymap, now(), (80, 24)).unwrap();
+    let screen = rows(&render(&app, 80, 24));
+    assert!(
+        screen[23].trim_end().ends_with("a reply  ? help  q quit"),
+        "{}",
+        screen[23]
+    );
+}
+
+/// What the tests compare: the queue (ids in order) and the conversation shown.
+fn state(app: &App) -> (Vec<i64>, usize, Option<i64>) {
+    (
+        app.queue.iter().map(|item| item.conversation_id).collect(),
+        app.selected,
+        app.detail.as_ref().map(|d| d.thread.conversation_id),
+    )
+}
+
+#[test]
+fn reply_done_snooze_then_undo_back_to_the_start() {
+    let (mut app, _dir) = demo_app(120, 40);
+    key(&mut app, KeyCode::Char('j'));
+    let start = state(&app);
+    let second = start.0[1];
+
+    key(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "Thanks, fixed in 0.10.1");
+    ctrl(&mut app, 's');
+    assert_eq!(app.counts.answered, 1);
+    assert!(
+        !app.queue.iter().any(|i| i.conversation_id == second),
+        "answered: out of the queue"
+    );
+    assert_eq!(
+        app.selected, 1,
+        "the selection moves to the next item, not the top"
+    );
+    assert_eq!(app.queue[1].conversation_id, start.0[2]);
+
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('1'));
+    assert_eq!((app.counts.done, app.counts.snoozed), (1, 1));
+    assert_eq!(app.queue.len(), start.0.len() - 3);
+
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Char('u'));
+    }
+    assert_eq!(
+        app.queue
+            .iter()
+            .map(|i| i.conversation_id)
+            .collect::<Vec<_>>(),
+        start.0
+    );
+    assert_eq!(
+        app.counts.answered + app.counts.done + app.counts.snoozed,
+        0
+    );
+    assert_eq!(
+        app.selected, 1,
+        "after undoing the reply, its conversation is selected"
+    );
+    // The undone reply is a draft again, shown in the reply box.
+    key(&mut app, KeyCode::Char('r'));
+    assert_eq!(app.editor.text(), "Thanks, fixed in 0.10.1");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(state(&app), start);
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(
+        app.status.as_deref(),
+        Some("Nothing to undo in this session.")
+    );
+}
+
+#[test]
+fn drafts_are_kept_when_leaving_and_saved_on_the_clock() {
+    let (mut app, _dir) = demo_app(120, 40);
+    key(&mut app, KeyCode::Enter);
+    type_text(&mut app, "half a thought");
+    // Two seconds later the tick saves it without any other key.
+    app.update(Event::Tick(now() + chrono::Duration::seconds(3)))
+        .unwrap();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('k'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.editor.text(), "half a thought");
+    assert_eq!(app.mode, Mode::Reply);
+}
+
+#[test]
+fn tag_and_note_through_their_boxes() {
+    let (mut app, _dir) = demo_app(120, 40);
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('2')); // lead
+    let tags = |app: &App| {
+        app.detail
+            .as_ref()
+            .unwrap()
+            .person
+            .as_ref()
+            .unwrap()
+            .tags
+            .clone()
+    };
+    assert!(tags(&app).contains(&"lead".to_owned()));
+    key(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "met at FOSDEM");
+    ctrl(&mut app, 's');
+    assert!(
+        app.detail
+            .as_ref()
+            .unwrap()
+            .person
+            .as_ref()
+            .unwrap()
+            .note
+            .ends_with("met at FOSDEM")
+    );
+    key(&mut app, KeyCode::Char('u'));
+    key(&mut app, KeyCode::Char('u'));
+    assert!(!tags(&app).contains(&"lead".to_owned()));
+}
+
+/// Everything a hostile corpus makes tend write to a terminal, parsed as a
+/// terminal would: nothing but text, cursor moves and colours may come out.
+#[test]
+fn hostile_text_puts_nothing_on_the_terminal_but_text_and_styling() {
+    #[derive(Default)]
+    struct Seen {
+        text: String,
+        bad: Vec<String>,
+    }
+    impl vte::Perform for Seen {
+        fn print(&mut self, c: char) {
+            self.text.push(c);
+        }
+        fn execute(&mut self, byte: u8) {
+            self.bad.push(format!("control {byte:#04x}"));
+        }
+        fn csi_dispatch(
+            &mut self,
+            params: &vte::Params,
+            intermediates: &[u8],
+            _ignore: bool,
+            action: char,
+        ) {
+            // Cursor position (H), colours and styles (m), and hiding or
+            // showing the cursor (?25l / ?25h) are what the backend writes.
+            let cursor_visibility = intermediates == b"?" && matches!(action, 'h' | 'l');
+            if !matches!(action, 'H' | 'm') && !cursor_visibility {
+                self.bad
+                    .push(format!("CSI {params:?} {intermediates:?} {action}"));
+            }
+        }
+        fn osc_dispatch(&mut self, params: &[&[u8]], _bell: bool) {
+            self.bad.push(format!("OSC {params:?}"));
+        }
+        fn esc_dispatch(&mut self, intermediates: &[u8], _ignore: bool, byte: u8) {
+            self.bad.push(format!("ESC {intermediates:?} {byte}"));
+        }
+        fn hook(&mut self, _: &vte::Params, _: &[u8], _: bool, action: char) {
+            self.bad.push(format!("DCS {action}"));
+        }
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("tend.db")).unwrap();
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/hostile.jsonl"
+    ))
+    .unwrap();
+    let mut ingest = store
+        .ingest(now(), std::collections::HashSet::default())
+        .unwrap();
+    for line in source.lines() {
+        let fields: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(line).unwrap();
+        ingest
+            .add(&tend::import::message_from_fields(fields).unwrap())
+            .unwrap();
+    }
+    ingest.finish().unwrap();
+    let mut app = App::new(
+        store,
+        Config::default(),
+        Keymap::default(),
+        now(),
+        (120, 40),
+    )
+    .unwrap();
+    let mut seen = Seen::default();
+    let mut parser = vte::Parser::new();
+    // Every hostile message gets its turn in the right pane.
+    for _ in 0..app.queue.len() {
+        let mut bytes = Vec::<u8>::new();
+        {
+            let viewport = ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 120, 40));
+            let options = ratatui::TerminalOptions { viewport };
+            let mut terminal =
+                Terminal::with_options(CrosstermBackend::new(&mut bytes), options).unwrap();
+            terminal
+                .draw(|frame| tend::tui::view::draw(frame, &app))
+                .unwrap();
+        }
+        parser.advance(&mut seen, &bytes);
+        key(&mut app, KeyCode::Char('j'));
+    }
+    assert!(
+        seen.bad.is_empty(),
+        "the terminal was sent: {:?}",
+        &seen.bad[..seen.bad.len().min(10)]
+    );
+    // The backend moves the cursor over blank cells rather than printing spaces.
+    assert!(
+        seen.text.contains("niceapp!␛]52;c;ZWNobyBwd25lZA==␇seeyou"),
+        "the attack is shown, defused"
+    );
+    let forbidden = |c: &char| {
+        ('\u{80}'..='\u{9f}').contains(c)
+            || ('\u{202a}'..='\u{202e}').contains(c)
+            || ('\u{2066}'..='\u{2069}').contains(c)
+    };
+    assert!(
+        !seen.text.chars().any(|c| forbidden(&c)),
+        "no C1 or bidi controls printed"
+    );
+    assert!(seen.text.contains("👨‍👩‍👧‍👦"), "emoji survive");
+}
