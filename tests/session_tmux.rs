@@ -18,6 +18,11 @@ struct Tmux {
 impl Tmux {
     /// Starts `tend` (real clock, this home's store) in a 100×30 pane.
     fn start(home: &Home, name: &str) -> Tmux {
+        Tmux::start_with(home, name, "")
+    }
+
+    /// `env` is prepended to the command line, e.g. `EDITOR=/path/to/script`.
+    fn start_with(home: &Home, name: &str, env: &str) -> Tmux {
         assert!(
             Command::new("tmux")
                 .arg("-V")
@@ -27,7 +32,7 @@ impl Tmux {
         );
         let socket = format!("tend-test-{name}-{}", std::process::id());
         let command = format!(
-            "env TERM=xterm-256color TEND_DB='{}' TEND_CONFIG='{}' '{}'",
+            "env TERM=xterm-256color {env} TEND_DB='{}' TEND_CONFIG='{}' '{}'",
             home.db().display(),
             home.config().display(),
             env!("CARGO_BIN_EXE_tend")
@@ -191,4 +196,53 @@ fn kill_9_while_typing_keeps_the_draft() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(integrity, "ok");
+}
+
+#[test]
+fn e_writes_the_reply_in_the_editor_and_comes_back() {
+    let home = seeded_home();
+    // An "editor" that writes a reply into the file it is given.
+    let editor = home.write(
+        "fake-editor.sh",
+        "#!/bin/sh\nprintf 'Written in my editor' > \"$1\"\n",
+    );
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let tmux = Tmux::start_with(&home, "editor", &format!("VISUAL='{}'", editor.display()));
+    tmux.keys(&["e"]);
+    tmux.wait_for("Written in my editor");
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("Reply saved");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXITED 0");
+    assert_eq!(home.count("SELECT count(*) FROM messages WHERE direction = 'out' AND text = 'Written in my editor'"), 1);
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_keeps_what_was_typed() {
+    let home = seeded_home();
+    let tmux = Tmux::start(&home, "term");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("reply ·");
+    tmux.type_text("typed just before the window closed");
+    let pid = tmux.tend_pid();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Back on the normal screen: the summary and the shell's line are visible.
+    let screen = tmux.wait_for("EXITED 0");
+    assert!(screen.contains("Session: answered 0"), "{screen}");
+    assert!(
+        !screen.contains("Queue ("),
+        "the alternate screen is gone: {screen}"
+    );
+    assert_eq!(
+        home.count(
+            "SELECT count(*) FROM drafts WHERE text = 'typed just before the window closed'"
+        ),
+        1
+    );
 }

@@ -429,3 +429,81 @@ fn hostile_text_puts_nothing_on_the_terminal_but_text_and_styling() {
     );
     assert!(seen.text.contains("👨‍👩‍👧‍👦"), "emoji survive");
 }
+
+#[test]
+fn open_right_after_a_reply_opens_the_post_answered() {
+    let (mut app, _dir) = demo_app(120, 40);
+    let answered_link = app
+        .detail
+        .as_ref()
+        .unwrap()
+        .thread
+        .messages
+        .iter()
+        .rev()
+        .find_map(|m| m.url.clone())
+        .unwrap();
+    key(&mut app, KeyCode::Enter);
+    type_text(&mut app, "On the roadmap for 0.11.");
+    ctrl(&mut app, 's');
+    let effects = app
+        .update(Event::Key(KeyEvent::new(
+            KeyCode::Char('o'),
+            KeyModifiers::NONE,
+        )))
+        .unwrap();
+    assert_eq!(
+        effects,
+        vec![tend::tui::app::Effect::OpenUrl(answered_link.clone())]
+    );
+    // Only right after: the next o opens the selected conversation's post.
+    let effects = app
+        .update(Event::Key(KeyEvent::new(
+            KeyCode::Char('o'),
+            KeyModifiers::NONE,
+        )))
+        .unwrap();
+    assert_ne!(
+        effects,
+        vec![tend::tui::app::Effect::OpenUrl(answered_link)]
+    );
+}
+
+#[test]
+fn a_draft_from_an_earlier_session_shows_when_its_conversation_is_selected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tend.db");
+    let (store, config, demo_dir) = Demo::build(now()).unwrap().into_parts();
+    drop(store);
+    // Reuse the demo data in a store that outlives one app.
+    let demo_store_path = demo_dir.path().join("demo.db");
+    std::fs::copy(&demo_store_path, &path).unwrap();
+    {
+        let mut app = App::new(
+            Store::open(&path).unwrap(),
+            config.clone(),
+            Keymap::default(),
+            now(),
+            (120, 40),
+        )
+        .unwrap();
+        key(&mut app, KeyCode::Char('j'));
+        key(&mut app, KeyCode::Enter);
+        type_text(&mut app, "started this yesterday");
+        key(&mut app, KeyCode::Esc);
+    }
+    let mut app = App::new(
+        Store::open(&path).unwrap(),
+        config,
+        Keymap::default(),
+        now(),
+        (120, 40),
+    )
+    .unwrap();
+    assert!(!app.draft_visible());
+    key(&mut app, KeyCode::Char('j'));
+    assert!(app.draft_visible());
+    let screen = rows(&render(&app, 120, 40)).join("\n");
+    assert!(screen.contains("started this yesterday"), "{screen}");
+    assert!(screen.contains("draft · 22"), "{screen}");
+}

@@ -111,6 +111,9 @@ pub struct App {
     draft_dirty: bool,
     draft_saved_at: DateTime<Utc>,
     pub status: Option<String>,
+    /// The post just answered: `o` right after saving opens it (the selection
+    /// has moved on to the next conversation by then).
+    replied_link: Option<String>,
     pub counts: Counts,
     pub size: (u16, u16),
     /// Local time for the thread's timestamps, fixed at start (tests use UTC).
@@ -144,6 +147,7 @@ impl App {
             draft_dirty: false,
             draft_saved_at: now,
             status: None,
+            replied_link: None,
             counts: Counts::default(),
             size,
             zone: Utc.fix(),
@@ -260,6 +264,9 @@ impl App {
 
     fn browse(&mut self, command: Command) -> Result<Vec<Effect>> {
         let in_thread = self.focus == Pane::Conversation;
+        if let (Command::Open, Some(link)) = (command, self.replied_link.take()) {
+            return Ok(vec![Effect::OpenUrl(link)]);
+        }
         match command {
             Command::Down if in_thread => self.thread_scroll = self.thread_scroll.saturating_add(1),
             Command::Up if in_thread => self.thread_scroll = self.thread_scroll.saturating_sub(1),
@@ -573,13 +580,11 @@ impl App {
         self.draft_dirty = false;
         self.mode = Mode::Browse;
         self.focus = Pane::Queue;
-        let link = self.link();
-        self.status = Some(match link {
-            Some(_) => {
-                "Reply saved and copied: press o on it again to open the post and paste. u undoes."
-                    .into()
-            }
-            None => "Reply saved and copied to the clipboard. u undoes.".into(),
+        self.replied_link = self.link();
+        self.status = Some(if self.replied_link.is_some() {
+            "Reply saved and copied: o opens the post to paste it. u undoes.".into()
+        } else {
+            "Reply saved and copied to the clipboard. u undoes.".into()
         });
         self.refresh(Some(self.selected))?;
         Ok(())
@@ -601,8 +606,6 @@ impl App {
                 self.counts.answered = self.counts.answered.saturating_sub(1);
                 self.refresh(None)?;
                 self.select_conversation(conversation_id)?;
-                // The reply is a draft again: the editor must show it, not an old copy.
-                self.draft_for = None;
             }
             Some(Undone::Done { conversation_id }) => {
                 self.counts.done = self.counts.done.saturating_sub(1);
@@ -762,6 +765,14 @@ impl App {
             self.detail = None;
             return Ok(());
         };
+        // A draft left in this conversation (earlier today, or before a crash)
+        // shows in the reply box as soon as it is selected.
+        if self.mode != Mode::Reply {
+            let draft = self.store.draft(item.conversation_id)?;
+            self.draft_for = draft.as_ref().map(|_| item.conversation_id);
+            self.editor = Editor::from_text(&draft.unwrap_or_default());
+            self.draft_dirty = false;
+        }
         let thread = self.store.thread(item.conversation_id, THREAD_LIMIT)?;
         let (person, others) = match item.person_id {
             Some(person) => (
