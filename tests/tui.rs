@@ -507,3 +507,20 @@ fn a_draft_from_an_earlier_session_shows_when_its_conversation_is_selected() {
     assert!(screen.contains("started this yesterday"), "{screen}");
     assert!(screen.contains("draft · 22"), "{screen}");
 }
+
+#[test]
+fn the_thread_scrolls_to_its_end_and_no_further() {
+    let (mut app, _dir) = demo_app(80, 24);
+    key(&mut app, KeyCode::Tab);
+    for _ in 0..500 {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    let end = app.thread_scroll;
+    assert!(end > 0 && end < 100, "scrolled to {end}");
+    // The last line of the thread is on screen, and one step up moves one line.
+    let screen = rows(&render(&app, 80, 24));
+    let right: String = screen[21].chars().skip(33).collect();
+    assert!(!right.trim_matches(['│', ' ']).is_empty(), "{}", screen[21]);
+    key(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.thread_scroll, end - 1);
+}

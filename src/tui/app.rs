@@ -268,7 +268,7 @@ impl App {
             return Ok(vec![Effect::OpenUrl(link)]);
         }
         match command {
-            Command::Down if in_thread => self.thread_scroll = self.thread_scroll.saturating_add(1),
+            Command::Down if in_thread => self.scroll_thread(1),
             Command::Up if in_thread => self.thread_scroll = self.thread_scroll.saturating_sub(1),
             Command::Down => self.select(self.selected.saturating_add(1))?,
             Command::Up => self.select(self.selected.saturating_sub(1))?,
@@ -642,9 +642,7 @@ impl App {
             {
                 self.focus = Pane::Conversation;
             }
-            MouseEventKind::ScrollDown if areas.conversation.contains(at) => {
-                self.thread_scroll = self.thread_scroll.saturating_add(3);
-            }
+            MouseEventKind::ScrollDown if areas.conversation.contains(at) => self.scroll_thread(3),
             MouseEventKind::ScrollUp if areas.conversation.contains(at) => {
                 self.thread_scroll = self.thread_scroll.saturating_sub(3);
             }
@@ -656,6 +654,17 @@ impl App {
             }
             _ => {}
         }
+    }
+
+    /// Scrolls the thread down, but not past its end.
+    fn scroll_thread(&mut self, lines: u16) {
+        let Some(detail) = &self.detail else { return };
+        let areas = Areas::of(
+            Rect::new(0, 0, self.size.0, self.size.1),
+            self.draft_visible(),
+        );
+        let max = super::view::conversation::max_scroll(detail, self, areas.thread);
+        self.thread_scroll = self.thread_scroll.saturating_add(lines).min(max);
     }
 
     /// Whether the reply box shows (open, or holding a draft for this conversation).

@@ -2,7 +2,7 @@
 //! never touches the store). One file per pane under `view/`; the layout
 //! comes from `layout::Areas`, shared with mouse handling.
 
-mod conversation;
+pub(crate) mod conversation;
 mod overlay;
 mod queue;
 

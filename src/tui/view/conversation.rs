@@ -24,14 +24,23 @@ pub fn draw(frame: &mut Frame<'_>, areas: &Areas, app: &App) {
         .title(title(detail))
         .border_style(border(app.focus == Pane::Conversation));
     frame.render_widget(block, areas.conversation);
-    let lines = thread_lines(detail, app);
-    let thread = Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((app.thread_scroll, 0));
-    frame.render_widget(thread, areas.thread);
+    let thread = thread_paragraph(detail, app);
+    let scroll = app.thread_scroll.min(max_scroll(detail, app, areas.thread));
+    frame.render_widget(thread.scroll((scroll, 0)), areas.thread);
     if let Some(area) = areas.reply {
         reply_box(frame, area, app);
     }
+}
+
+fn thread_paragraph(detail: &Detail, app: &App) -> Paragraph<'static> {
+    Paragraph::new(thread_lines(detail, app)).wrap(Wrap { trim: false })
+}
+
+/// How far the thread can scroll in `area` before only blank space is left.
+#[must_use]
+pub fn max_scroll(detail: &Detail, app: &App, area: Rect) -> u16 {
+    let lines = thread_paragraph(detail, app).line_count(area.width.max(1));
+    u16::try_from(lines.saturating_sub(usize::from(area.height))).unwrap_or(u16::MAX)
 }
 
 fn title(detail: &Detail) -> Line<'static> {
@@ -149,6 +158,10 @@ fn thread_lines(detail: &Detail, app: &App) -> Vec<Line<'static>> {
                 lines.push(Line::from(format!("  {note_line}")));
             }
         }
+    }
+    // The separator after the last block would only leave a blank line at the end.
+    if lines.last().is_some_and(|line| line.spans.is_empty()) {
+        lines.pop();
     }
     lines
 }
