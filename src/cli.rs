@@ -117,7 +117,9 @@ pub fn run(
         }
         None => inbox::run(&inbox::InboxArgs::default(), context, out),
         Some(Command::Demo(args)) if !args.inbox.json && std::io::stdout().is_terminal() => {
-            let demo = crate::demo::Demo::build(context.clock.now())?;
+            let mut demo = crate::demo::Demo::build(context.clock.now())?;
+            // The demo is also where people try their own key bindings.
+            demo.config.keys = context.config()?.keys;
             let summary = crate::tui::run(demo.store, demo.config, context.clock)?;
             writeln!(
                 out,

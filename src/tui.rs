@@ -47,6 +47,18 @@ pub fn run(store: Store, config: Config, clock: &dyn Clock) -> Result<String> {
         signal_hook::flag::register(signal, Arc::clone(&stop)).context("watching for signals")?;
     }
     let mut terminal = ratatui::init();
+    // ratatui's hook leaves raw mode and the alternate screen; mouse capture
+    // and bracketed paste must be switched off too, or the shell fills with
+    // escape codes after a panic.
+    let ratatui_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(
+            std::io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste
+        );
+        ratatui_hook(info);
+    }));
     let result = (|| {
         execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
         let size = terminal.size()?;
@@ -58,8 +70,11 @@ pub fn run(store: Store, config: Config, clock: &dyn Clock) -> Result<String> {
             (size.width, size.height),
         )?;
         app.zone = zone;
-        session(&mut terminal, &mut app, clock, &stop)?;
-        app.save_draft()?;
+        let outcome = session(&mut terminal, &mut app, clock, &stop);
+        // Whatever ended the session, what was typed is written first.
+        let saved = app.save_draft();
+        outcome?;
+        saved?;
         Ok(app.summary())
     })();
     let _ = execute!(
@@ -77,6 +92,7 @@ fn session(
     clock: &dyn Clock,
     stop: &AtomicBool,
 ) -> Result<()> {
+    let tty = Tty::open();
     loop {
         report(app, Event::Tick(clock.now()));
         execute!(std::io::stdout(), BeginSynchronizedUpdate)?;
@@ -85,20 +101,68 @@ fn session(
         if app.quit || stop.load(Ordering::Relaxed) {
             return Ok(());
         }
-        // Wake once a second for the clock; otherwise sleep until input.
-        if !event::poll(Duration::from_secs(1))? {
-            continue;
+        // Wait for input (or a second, for the clock) ourselves: when the
+        // terminal goes away, crossterm's poll spins on end-of-file and never
+        // returns, leaving a process burning a core with the store open.
+        match tty.wait(Duration::from_secs(1)) {
+            Readiness::Idle => continue,
+            Readiness::HungUp => return Ok(()),
+            Readiness::Input => {}
         }
-        let incoming = match event::read()? {
-            event::Event::Key(key) => Event::Key(key),
-            event::Event::Paste(text) => Event::Paste(text),
-            event::Event::Mouse(mouse) => Event::Mouse(mouse),
-            event::Event::Resize(width, height) => Event::Resize(width, height),
-            _ => continue,
+        // Handle everything crossterm has (a read may bring several events).
+        while event::poll(Duration::ZERO)? {
+            let incoming = match event::read()? {
+                event::Event::Key(key) => Event::Key(key),
+                event::Event::Paste(text) => Event::Paste(text),
+                event::Event::Mouse(mouse) => Event::Mouse(mouse),
+                event::Event::Resize(width, height) => Event::Resize(width, height),
+                _ => continue,
+            };
+            report(app, Event::Tick(clock.now()));
+            for effect in report(app, incoming) {
+                carry_out(effect, app, terminal);
+            }
+        }
+    }
+}
+
+/// The controlling terminal, watched for input and for hang-up.
+struct Tty(Option<std::fs::File>);
+
+enum Readiness {
+    Input,
+    Idle,
+    HungUp,
+}
+
+impl Tty {
+    fn open() -> Tty {
+        Tty(std::fs::File::open("/dev/tty").ok())
+    }
+
+    fn wait(&self, timeout: Duration) -> Readiness {
+        use rustix::event::{PollFd, PollFlags, Timespec};
+        let stdin = std::io::stdin();
+        let mut fds = match &self.0 {
+            Some(tty) => [PollFd::new(tty, PollFlags::IN)],
+            None => [PollFd::new(&stdin, PollFlags::IN)],
         };
-        report(app, Event::Tick(clock.now()));
-        for effect in report(app, incoming) {
-            carry_out(effect, app, terminal);
+        let timeout = Timespec {
+            tv_sec: timeout.as_secs().try_into().unwrap_or(1),
+            tv_nsec: 0,
+        };
+        match rustix::event::poll(&mut fds, Some(&timeout)) {
+            // Nothing within the timeout, or interrupted by a signal: look at
+            // the stop flag and come back.
+            Ok(0) | Err(_) => Readiness::Idle,
+            Ok(_)
+                if fds[0]
+                    .revents()
+                    .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) =>
+            {
+                Readiness::HungUp
+            }
+            Ok(_) => Readiness::Input,
         }
     }
 }
@@ -157,13 +221,15 @@ fn open_url(url: &str) -> Result<()> {
                 "xdg-open".into()
             }
         });
-    std::process::Command::new(&opener)
+    let mut child = std::process::Command::new(&opener)
         .arg(url)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .with_context(|| format!("running {opener}"))?;
+    // Reap it when it ends, so no zombie is left behind per link opened.
+    std::thread::spawn(move || child.wait());
     Ok(())
 }
 

@@ -141,11 +141,32 @@ fn seeded_home() -> Home {
 fn a_reply_typed_in_the_session_is_stored_after_quitting() {
     let home = seeded_home();
     let tmux = Tmux::start(&home, "reply");
+    // Everything tend writes to the terminal, to look for the clipboard copy.
+    let log = home.path("terminal.log");
+    tmux.run(&[
+        "pipe-pane",
+        "-t",
+        "t",
+        "-o",
+        &format!("cat >> '{}'", log.display()),
+    ]);
     tmux.keys(&["Enter"]);
     tmux.wait_for("reply ·");
     tmux.type_text("Thanks Mira, the rounding fix ships in 0.9.1 ☕");
     tmux.keys(&["C-s"]);
     tmux.wait_for("Reply saved");
+    let written = std::fs::read(&log).unwrap();
+    let copy = format!(
+        "\u{1b}]52;c;{}\u{7}",
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            "Thanks Mira, the rounding fix ships in 0.9.1 ☕"
+        )
+    );
+    assert!(
+        written.windows(copy.len()).any(|w| w == copy.as_bytes()),
+        "the reply was copied with OSC 52"
+    );
     tmux.keys(&["q"]);
     let screen = tmux.wait_for("EXITED 0");
     assert!(

@@ -167,10 +167,17 @@ fn panes_show_what_they_should() {
     let (mut app, _dir) = demo_app(80, 24);
     let screen = rows(&render(&app, 80, 24));
     assert!(
-        screen[1]
-            .starts_with("│▶6d!  gh   Joel Wainw… @robin…││Feature request: recurring invoices"),
+        screen[1].starts_with("│▶6d!   gh   Joel Wain… @robin…││"),
         "{}",
         screen[1]
+    );
+    // The thread opens at its newest message, the one waiting for an answer.
+    assert!(
+        screen
+            .iter()
+            .any(|row| row.contains("happy to test a draft build")),
+        "{}",
+        screen.join("\n")
     );
     assert!(
         screen[23].starts_with(" answered 0 · done 0 · snoozed 0"),
@@ -319,52 +326,126 @@ fn tag_and_note_through_their_boxes() {
             .ends_with("met at FOSDEM")
     );
     key(&mut app, KeyCode::Char('u'));
+    let note = |app: &App| {
+        app.detail
+            .as_ref()
+            .unwrap()
+            .person
+            .as_ref()
+            .unwrap()
+            .note
+            .clone()
+    };
+    assert!(!note(&app).contains("FOSDEM"), "the note is back as it was");
     key(&mut app, KeyCode::Char('u'));
     assert!(!tags(&app).contains(&"lead".to_owned()));
+    // A typed tag is one lowercase line however it was typed.
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('5'));
+    app.update(Event::Paste("Beta Tester\nsecond line".into()))
+        .unwrap();
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        tags(&app).contains(&"beta tester".to_owned()),
+        "{:?}",
+        tags(&app)
+    );
+    // Opening the note and leaving it unchanged records nothing to undo.
+    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('u'));
+    assert!(
+        !tags(&app).contains(&"beta tester".to_owned()),
+        "undo took back the tag, not an empty note change"
+    );
+}
+
+#[test]
+fn saving_a_reply_copies_it() {
+    let (mut app, _dir) = demo_app(120, 40);
+    key(&mut app, KeyCode::Enter);
+    type_text(&mut app, "Copied for pasting");
+    let effects = app
+        .update(Event::Key(KeyEvent::new(
+            KeyCode::Char('s'),
+            KeyModifiers::CONTROL,
+        )))
+        .unwrap();
+    assert_eq!(
+        effects,
+        vec![tend::tui::app::Effect::Copy("Copied for pasting".into())]
+    );
+}
+
+#[test]
+fn nothing_happens_on_the_too_small_screen_but_quitting() {
+    let (mut app, _dir) = demo_app(50, 10);
+    let before = app.queue.len();
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Char('d'));
+    assert_eq!((app.queue.len(), app.counts.done), (before, 0));
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}
+
+/// What a terminal makes of the bytes: printed text, and anything else.
+#[derive(Default)]
+struct Seen {
+    text: String,
+    bad: Vec<String>,
+}
+impl vte::Perform for Seen {
+    fn print(&mut self, c: char) {
+        self.text.push(c);
+    }
+    fn execute(&mut self, byte: u8) {
+        self.bad.push(format!("control {byte:#04x}"));
+    }
+    fn csi_dispatch(
+        &mut self,
+        params: &vte::Params,
+        intermediates: &[u8],
+        _ignore: bool,
+        action: char,
+    ) {
+        // Cursor position (H), colours and styles (m), and hiding or
+        // showing the cursor (?25l / ?25h) are what the backend writes.
+        let cursor_visibility = intermediates == b"?" && matches!(action, 'h' | 'l');
+        if !matches!(action, 'H' | 'm') && !cursor_visibility {
+            self.bad
+                .push(format!("CSI {params:?} {intermediates:?} {action}"));
+        }
+    }
+    fn osc_dispatch(&mut self, params: &[&[u8]], _bell: bool) {
+        self.bad.push(format!("OSC {params:?}"));
+    }
+    fn esc_dispatch(&mut self, intermediates: &[u8], _ignore: bool, byte: u8) {
+        self.bad.push(format!("ESC {intermediates:?} {byte}"));
+    }
+    fn hook(&mut self, _: &vte::Params, _: &[u8], _: bool, action: char) {
+        self.bad.push(format!("DCS {action}"));
+    }
+}
+
+/// One frame as the bytes a real terminal would receive.
+fn terminal_bytes(app: &App) -> Vec<u8> {
+    let mut bytes = Vec::<u8>::new();
+    {
+        let viewport = ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 120, 40));
+        let options = ratatui::TerminalOptions { viewport };
+        let mut terminal =
+            Terminal::with_options(CrosstermBackend::new(&mut bytes), options).unwrap();
+        terminal
+            .draw(|frame| tend::tui::view::draw(frame, app))
+            .unwrap();
+    }
+    bytes
 }
 
 /// Everything a hostile corpus makes tend write to a terminal, parsed as a
 /// terminal would: nothing but text, cursor moves and colours may come out.
 #[test]
 fn hostile_text_puts_nothing_on_the_terminal_but_text_and_styling() {
-    #[derive(Default)]
-    struct Seen {
-        text: String,
-        bad: Vec<String>,
-    }
-    impl vte::Perform for Seen {
-        fn print(&mut self, c: char) {
-            self.text.push(c);
-        }
-        fn execute(&mut self, byte: u8) {
-            self.bad.push(format!("control {byte:#04x}"));
-        }
-        fn csi_dispatch(
-            &mut self,
-            params: &vte::Params,
-            intermediates: &[u8],
-            _ignore: bool,
-            action: char,
-        ) {
-            // Cursor position (H), colours and styles (m), and hiding or
-            // showing the cursor (?25l / ?25h) are what the backend writes.
-            let cursor_visibility = intermediates == b"?" && matches!(action, 'h' | 'l');
-            if !matches!(action, 'H' | 'm') && !cursor_visibility {
-                self.bad
-                    .push(format!("CSI {params:?} {intermediates:?} {action}"));
-            }
-        }
-        fn osc_dispatch(&mut self, params: &[&[u8]], _bell: bool) {
-            self.bad.push(format!("OSC {params:?}"));
-        }
-        fn esc_dispatch(&mut self, intermediates: &[u8], _ignore: bool, byte: u8) {
-            self.bad.push(format!("ESC {intermediates:?} {byte}"));
-        }
-        fn hook(&mut self, _: &vte::Params, _: &[u8], _: bool, action: char) {
-            self.bad.push(format!("DCS {action}"));
-        }
-    }
-
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("tend.db")).unwrap();
     let source = std::fs::read_to_string(concat!(
@@ -395,18 +476,22 @@ fn hostile_text_puts_nothing_on_the_terminal_but_text_and_styling() {
     let mut parser = vte::Parser::new();
     // Every hostile message gets its turn in the right pane.
     for _ in 0..app.queue.len() {
-        let mut bytes = Vec::<u8>::new();
-        {
-            let viewport = ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 120, 40));
-            let options = ratatui::TerminalOptions { viewport };
-            let mut terminal =
-                Terminal::with_options(CrosstermBackend::new(&mut bytes), options).unwrap();
-            terminal
-                .draw(|frame| tend::tui::view::draw(frame, &app))
-                .unwrap();
-        }
-        parser.advance(&mut seen, &bytes);
+        parser.advance(&mut seen, &terminal_bytes(&app));
         key(&mut app, KeyCode::Char('j'));
+    }
+    // Boxes and the status bar quote text too: a tag typed with escapes,
+    // the tag menu and the note box over a hostile person.
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('5'));
+    app.update(Event::Paste("x\u{1b}]52;c;AAAA\u{7}\u{202e}y".into()))
+        .unwrap();
+    key(&mut app, KeyCode::Enter);
+    for open in [None, Some('t'), Some('n'), Some('?')] {
+        if let Some(c) = open {
+            key(&mut app, KeyCode::Char(c));
+        }
+        parser.advance(&mut seen, &terminal_bytes(&app));
+        key(&mut app, KeyCode::Esc);
     }
     assert!(
         seen.bad.is_empty(),

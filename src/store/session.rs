@@ -458,6 +458,10 @@ impl Store {
             tx.query_row("SELECT note FROM people WHERE id = ?1", [person], |row| {
                 row.get(0)
             })?;
+        if previous == note {
+            // Nothing changed: no write, and no undo step that undoes nothing.
+            return Ok(());
+        }
         tx.execute(
             "UPDATE people SET note = ?2 WHERE id = ?1",
             params![person, note],

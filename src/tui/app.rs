@@ -15,7 +15,7 @@ use ratatui::layout::{Position, Rect};
 
 use super::editor::Editor;
 use super::keymap::{Command, Context, Keymap};
-use super::layout::Areas;
+use super::layout::{Areas, MIN_HEIGHT, MIN_WIDTH};
 use crate::config::Config;
 use crate::model::{Platform, parse_span};
 use crate::sla;
@@ -25,6 +25,11 @@ use crate::store::{ConversationSummary, PersonCard, QueueItem, Store, Thread, Un
 const DRAFT_SAVE_EVERY: i64 = 2;
 /// Messages of a thread loaded for the right pane.
 const THREAD_LIMIT: usize = 200;
+/// Rows of the queue held in memory; the header counts all of them.
+const QUEUE_LIMIT: usize = 1000;
+/// While browsing, the queue is read again this often, so snoozed
+/// conversations come back when due and imports from elsewhere show up.
+const QUEUE_REFRESH_EVERY: i64 = 30;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -100,6 +105,11 @@ pub struct App {
     pub now: DateTime<Utc>,
     session_start: DateTime<Utc>,
     pub queue: Vec<QueueItem>,
+    /// All waiting conversations and how many of them are overdue (the queue
+    /// itself holds at most `QUEUE_LIMIT`).
+    pub open_total: usize,
+    pub overdue_total: usize,
+    queue_read_at: DateTime<Utc>,
     pub selected: usize,
     pub queue_offset: usize,
     pub focus: Pane,
@@ -136,6 +146,9 @@ impl App {
             now,
             session_start: now,
             queue: Vec::new(),
+            open_total: 0,
+            overdue_total: 0,
+            queue_read_at: now,
             selected: 0,
             queue_offset: 0,
             focus: Pane::Queue,
@@ -206,6 +219,13 @@ impl App {
                 {
                     self.save_draft()?;
                 }
+                if self.mode == Mode::Browse
+                    && (now - self.queue_read_at).num_seconds() >= QUEUE_REFRESH_EVERY
+                {
+                    let scroll = self.thread_scroll;
+                    self.refresh(None)?;
+                    self.thread_scroll = scroll;
+                }
                 Ok(Vec::new())
             }
             Event::Resize(width, height) => {
@@ -246,6 +266,14 @@ impl App {
             return Ok(Vec::new());
         }
         let command = self.keymap.command(self.context(), key);
+        // The too-small screen promises nothing happens: only quitting does.
+        if self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT {
+            if self.mode == Mode::Browse && command == Some(Command::Quit) {
+                self.save_draft()?;
+                self.quit = true;
+            }
+            return Ok(Vec::new());
+        }
         match self.mode.clone() {
             Mode::Help => {
                 self.mode = Mode::Browse;
@@ -348,7 +376,7 @@ impl App {
 
     fn reply_key(&mut self, key: KeyEvent, command: Option<Command>) -> Result<Vec<Effect>> {
         match command {
-            Some(Command::Send) => self.send()?,
+            Some(Command::Send) => return self.send(),
             Some(Command::Leave) => {
                 self.save_draft()?;
                 self.mode = Mode::Browse;
@@ -356,6 +384,11 @@ impl App {
             }
             Some(Command::EditTyping) => {
                 return Ok(vec![Effect::EditExternally(self.editor.text())]);
+            }
+            // The message being answered may be above the box: page through it.
+            _ if key.code == KeyCode::PageDown => self.scroll_thread(5),
+            _ if key.code == KeyCode::PageUp => {
+                self.thread_scroll = self.thread_scroll.saturating_sub(5);
             }
             _ => {
                 if edit(&mut self.editor, key) {
@@ -370,21 +403,25 @@ impl App {
         let Mode::Note(mut editor) = self.mode.clone() else {
             return Ok(Vec::new());
         };
-        match command {
-            Some(Command::Send) => {
-                if let Some(person) = self.person_id() {
-                    self.store
-                        .set_note(person, editor.text().trim(), self.now)?;
-                    self.status = Some("Note saved.".into());
-                }
-                self.mode = Mode::Browse;
-                self.refresh(Some(self.selected))?;
+        // Esc closes the box and, like the reply box, keeps what was typed.
+        if let Some(Command::Send | Command::Leave) = command {
+            let current = self
+                .detail
+                .as_ref()
+                .and_then(|d| d.person.as_ref())
+                .map(|p| p.note.clone());
+            if let (Some(person), Some(current)) = (self.person_id(), current)
+                && current.trim() != editor.text().trim()
+            {
+                self.store
+                    .set_note(person, editor.text().trim(), self.now)?;
+                self.status = Some("Note saved.".into());
             }
-            Some(Command::Leave) => self.mode = Mode::Browse,
-            _ => {
-                edit(&mut editor, key);
-                self.mode = Mode::Note(editor);
-            }
+            self.mode = Mode::Browse;
+            self.refresh(Some(self.selected))?;
+        } else {
+            edit(&mut editor, key);
+            self.mode = Mode::Note(editor);
         }
         Ok(Vec::new())
     }
@@ -504,21 +541,30 @@ impl App {
         Ok(Vec::new())
     }
 
-    fn toggle_tag(&mut self, tag: &str) -> Result<()> {
+    fn toggle_tag(&mut self, typed: &str) -> Result<()> {
         self.mode = Mode::Browse;
         let Some(person) = self.person_id() else {
             return Ok(());
         };
+        // Tags are one short lowercase line, however they were typed or pasted.
+        let tag = typed
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_lowercase();
+        if tag.is_empty() {
+            return Ok(());
+        }
         let has = self
             .detail
             .as_ref()
             .and_then(|d| d.person.as_ref())
-            .is_some_and(|p| p.tags.iter().any(|t| t == tag));
+            .is_some_and(|p| p.tags.contains(&tag));
         if has {
-            self.store.untag(person, tag, self.now)?;
+            self.store.untag(person, &tag, self.now)?;
             self.status = Some(format!("Removed the tag {tag}."));
-        } else {
-            self.store.tag(person, tag, self.now)?;
+        } else if self.store.tag(person, &tag, self.now)? {
             self.status = Some(format!("Tagged {tag}."));
         }
         self.refresh(Some(self.selected))
@@ -550,17 +596,21 @@ impl App {
         }
         self.mode = Mode::Reply;
         self.focus = Pane::Conversation;
+        // The box takes room from the thread: keep the newest message in view.
+        self.thread_scroll = u16::MAX;
+        self.scroll_thread(0);
         Ok(())
     }
 
-    fn send(&mut self) -> Result<()> {
+    /// Stores the reply and copies it, so it can be pasted into the post.
+    fn send(&mut self) -> Result<Vec<Effect>> {
         let Some(id) = self.draft_for else {
-            return Ok(());
+            return Ok(Vec::new());
         };
         let text = self.editor.text();
         if self.editor.is_blank() {
             self.status = Some("Nothing to save: the reply is empty.".into());
-            return Ok(());
+            return Ok(Vec::new());
         }
         let platform = self
             .detail
@@ -587,7 +637,7 @@ impl App {
             "Reply saved and copied to the clipboard. u undoes.".into()
         });
         self.refresh(Some(self.selected))?;
-        Ok(())
+        Ok(vec![Effect::Copy(text)])
     }
 
     fn undo(&mut self) -> Result<()> {
@@ -626,15 +676,18 @@ impl App {
     fn mouse(&mut self, mouse: MouseEvent) {
         let areas = Areas::of(
             Rect::new(0, 0, self.size.0, self.size.1),
-            self.mode == Mode::Reply || self.draft_visible(),
+            self.reply_box_shown(),
         );
         let at = Position::new(mouse.column, mouse.row);
         match mouse.kind {
             MouseEventKind::Down(MouseButton::Left)
                 if areas.queue.contains(at) && self.mode == Mode::Browse =>
             {
-                let row = usize::from(mouse.row.saturating_sub(areas.queue.y + 1));
-                let _ = self.select(self.queue_offset + row);
+                // Rows sit inside the border; a click on the border selects nothing.
+                if mouse.row > areas.queue.y && mouse.row + 1 < areas.queue.bottom() {
+                    let row = usize::from(mouse.row - areas.queue.y - 1);
+                    let _ = self.select(self.queue_offset + row);
+                }
                 self.focus = Pane::Queue;
             }
             MouseEventKind::Down(MouseButton::Left)
@@ -661,13 +714,19 @@ impl App {
         let Some(detail) = &self.detail else { return };
         let areas = Areas::of(
             Rect::new(0, 0, self.size.0, self.size.1),
-            self.draft_visible(),
+            self.reply_box_shown(),
         );
         let max = super::view::conversation::max_scroll(detail, self, areas.thread);
         self.thread_scroll = self.thread_scroll.saturating_add(lines).min(max);
     }
 
-    /// Whether the reply box shows (open, or holding a draft for this conversation).
+    /// Whether the reply box takes room under the thread.
+    #[must_use]
+    pub fn reply_box_shown(&self) -> bool {
+        self.mode == Mode::Reply || self.draft_visible()
+    }
+
+    /// Whether a draft for this conversation is there to show.
     #[must_use]
     pub fn draft_visible(&self) -> bool {
         self.draft_for.is_some()
@@ -753,7 +812,17 @@ impl App {
     /// is still there, else on the same row (the next item), never the top.
     fn refresh(&mut self, keep_row: Option<usize>) -> Result<()> {
         let current = self.selected_item().map(|item| item.conversation_id);
-        self.queue = self.store.queue(self.now, None)?;
+        self.queue = self.store.queue(self.now, Some(QUEUE_LIMIT))?;
+        let waiting = self.store.waiting(self.now)?;
+        self.open_total = waiting.len();
+        self.overdue_total = waiting
+            .iter()
+            .filter(|(platform, since)| {
+                sla::assess(*since, self.config.sla.hours_for(*platform), self.now).state
+                    == sla::SlaState::Overdue
+            })
+            .count();
+        self.queue_read_at = self.now;
         let row = current
             .and_then(|id| {
                 self.queue
@@ -796,6 +865,9 @@ impl App {
             person,
             others,
         });
+        // Open at the newest message: it is the one waiting for an answer.
+        self.thread_scroll = u16::MAX;
+        self.scroll_thread(0);
         Ok(())
     }
 
@@ -822,8 +894,8 @@ impl App {
             self.counts.answered,
             self.counts.done,
             self.counts.snoozed,
-            self.queue.len(),
-            self.overdue()
+            self.open_total,
+            self.overdue_total
         )
     }
 }

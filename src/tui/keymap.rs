@@ -154,6 +154,11 @@ impl Chord {
                 }
             }
         };
+        // Terminals send ctrl with a letter as the lowercase letter.
+        let code = match code {
+            ChordKey::Char(c) if ctrl => ChordKey::Char(c.to_ascii_lowercase()),
+            other => other,
+        };
         Ok(Chord { code, ctrl, alt })
     }
 
@@ -315,6 +320,15 @@ impl Keymap {
 pub fn parse_binding(key: &str, action: &str) -> Result<(Chord, Command), String> {
     let chord = Chord::parse(key)?;
     let command = Command::from_name(action)?;
+    if chord
+        == (Chord {
+            code: ChordKey::Char('c'),
+            ctrl: true,
+            alt: false,
+        })
+    {
+        return Err("ctrl-c always quits (keeping drafts); bind another key".into());
+    }
     if command.context() == Context::Typing && chord.types_text() {
         return Err(format!(
             "\"{action}\" works while typing a reply, where \"{key}\" types text: use a key with ctrl- or alt-"
@@ -397,6 +411,21 @@ mod tests {
         assert!(err.starts_with("unknown key \"hyper-s\""), "{err}");
         let err = Keymap::with_overrides([("x", "send")]).unwrap_err();
         assert!(err.contains("use a key with ctrl- or alt-"), "{err}");
+    }
+
+    #[test]
+    fn ctrl_letters_match_whatever_case_was_written_and_ctrl_c_stays_quit() {
+        let keymap = Keymap::with_overrides([("ctrl-D", "send")]).unwrap();
+        assert_eq!(
+            keymap.command(
+                Context::Typing,
+                key(KeyCode::Char('d'), KeyModifiers::CONTROL)
+            ),
+            Some(Command::Send)
+        );
+        assert_eq!(keymap.keys_for(Command::Send), vec!["ctrl-d", "ctrl-s"]);
+        let err = Keymap::with_overrides([("ctrl-c", "done")]).unwrap_err();
+        assert!(err.starts_with("ctrl-c always quits"), "{err}");
     }
 
     #[test]

@@ -37,9 +37,12 @@ impl Areas {
             conversation.width.saturating_sub(2),
             conversation.height.saturating_sub(2),
         );
-        let (thread, reply) = if reply_open && inner.height > REPLY_HEIGHT + 3 {
+        // On short terminals the box shrinks (down to one line of text)
+        // rather than disappear: the user must see what they type.
+        let reply_height = REPLY_HEIGHT.min(inner.height / 2);
+        let (thread, reply) = if reply_open && reply_height >= 3 {
             let [thread, reply] =
-                Layout::vertical([Constraint::Min(1), Constraint::Length(REPLY_HEIGHT)])
+                Layout::vertical([Constraint::Min(1), Constraint::Length(reply_height)])
                     .areas(inner);
             (thread, Some(reply))
         } else {
@@ -71,6 +74,9 @@ mod tests {
         assert_eq!(areas.status, Rect::new(0, 23, 80, 1));
         assert_eq!(Areas::of(Rect::new(0, 0, 200, 50), false).queue.width, 64);
         assert!(Areas::of(Rect::new(0, 0, 59, 24), false).too_small);
+        // At the smallest size the box shrinks but stays: two lines of text.
+        let smallest = Areas::of(Rect::new(0, 0, MIN_WIDTH, MIN_HEIGHT), true);
+        assert_eq!(smallest.reply.map(|r| r.height), Some(4));
         assert!(Areas::of(Rect::new(0, 0, 0, 0), true).too_small);
     }
 }

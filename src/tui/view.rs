@@ -19,7 +19,7 @@ use crate::sanitize::display_width;
 
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
-    let areas = Areas::of(area, app.mode == Mode::Reply || app.draft_visible());
+    let areas = Areas::of(area, app.reply_box_shown());
     if areas.too_small {
         overlay::too_small(frame, area);
         return;
@@ -77,13 +77,16 @@ fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App) {
         Style::new().fg(Color::Black).bg(Color::Gray),
     )];
     if let Some(status) = &app.status {
+        // Status lines can quote tags and names: other people's text, made safe.
         spans.push(Span::styled(
-            format!(" {status}"),
+            format!(" {}", crate::sanitize::sanitize_line(status)),
             Style::new().fg(Color::Yellow),
         ));
     }
     let used: usize = spans.iter().map(|span| display_width(&span.content)).sum();
-    let room = usize::from(area.width).saturating_sub(used + 1);
+    // At least two spaces between the status text and the hints, one after them.
+    let available = usize::from(area.width).saturating_sub(used);
+    let room = available.saturating_sub(3);
     // The hints are listed most important last; drop from the front until they fit.
     let mut hints = hints(app);
     while !hints.is_empty() && display_width(&hints.join("  ")) > room {
@@ -91,7 +94,7 @@ fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App) {
     }
     let hints = hints.join("  ");
     if !hints.is_empty() {
-        spans.push(Span::raw(" ".repeat(room - display_width(&hints))));
+        spans.push(Span::raw(" ".repeat(available - display_width(&hints) - 1)));
         spans.push(Span::styled(hints, Style::new().fg(Color::DarkGray)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -101,11 +104,12 @@ fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App) {
 fn hints(app: &App) -> Vec<String> {
     let keymap = &app.keymap;
     let wanted: &[(Command, &str)] = match app.mode {
-        Mode::Reply | Mode::Note(_) => &[
-            (Command::Send, "save"),
-            (Command::Leave, "leave"),
+        Mode::Reply => &[
             (Command::EditTyping, "editor"),
+            (Command::Leave, "leave"),
+            (Command::Send, "save"),
         ],
+        Mode::Note(_) => &[(Command::Leave, "close"), (Command::Send, "save")],
         Mode::Help => return vec!["any key closes".into()],
         Mode::Snooze { .. } | Mode::Tag { .. } => {
             return vec!["enter pick".into(), "esc cancel".into()];

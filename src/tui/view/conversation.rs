@@ -6,12 +6,13 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::{bold, border};
 use crate::model::{Direction, Platform};
-use crate::sanitize::{sanitize, sanitize_line};
+use crate::sanitize::{sanitize, sanitize_line, truncate_to_width};
 use crate::tui::app::{App, Detail, Mode, Pane};
+use crate::tui::editor::Editor;
 use crate::tui::keymap::Command;
 use crate::tui::layout::Areas;
 
@@ -24,23 +25,38 @@ pub fn draw(frame: &mut Frame<'_>, areas: &Areas, app: &App) {
         .title(title(detail))
         .border_style(border(app.focus == Pane::Conversation));
     frame.render_widget(block, areas.conversation);
-    let thread = thread_paragraph(detail, app);
+    let lines = thread_lines(detail, app, usize::from(areas.thread.width));
     let scroll = app.thread_scroll.min(max_scroll(detail, app, areas.thread));
-    frame.render_widget(thread.scroll((scroll, 0)), areas.thread);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), areas.thread);
     if let Some(area) = areas.reply {
         reply_box(frame, area, app);
     }
 }
 
-fn thread_paragraph(detail: &Detail, app: &App) -> Paragraph<'static> {
-    Paragraph::new(thread_lines(detail, app)).wrap(Wrap { trim: false })
-}
-
 /// How far the thread can scroll in `area` before only blank space is left.
 #[must_use]
 pub fn max_scroll(detail: &Detail, app: &App, area: Rect) -> u16 {
-    let lines = thread_paragraph(detail, app).line_count(area.width.max(1));
+    let lines = thread_lines(detail, app, usize::from(area.width)).len();
     u16::try_from(lines.saturating_sub(usize::from(area.height))).unwrap_or(u16::MAX)
+}
+
+/// Wraps already-sanitized text to `width` columns with the reply editor's
+/// layout (grapheme- and width-aware; ratatui's own wrap can overflow by a
+/// column on wide characters and eat the border).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    text.split('\n')
+        .flat_map(|line| {
+            let mut editor = Editor::from_text(line);
+            editor.home();
+            editor.layout(width.max(1)).0
+        })
+        .collect()
+}
+
+fn wrapped(text: &str, width: usize, style: Style) -> impl Iterator<Item = Line<'static>> {
+    wrap(text, width)
+        .into_iter()
+        .map(move |line| Line::styled(line, style))
 }
 
 fn title(detail: &Detail) -> Line<'static> {
@@ -56,10 +72,12 @@ fn title(detail: &Detail) -> Line<'static> {
         format!(" {} ", sanitize_line(name).trim()),
         bold(),
     )];
+    // The handle that is also the name is said once.
     let handles: Vec<String> = person
         .handles
         .iter()
         .map(|(_, handle)| sanitize_line(handle).into_owned())
+        .filter(|handle| handle.as_str() != name)
         .collect();
     spans.push(Span::styled(
         handles.join(" "),
@@ -75,18 +93,17 @@ fn title(detail: &Detail) -> Line<'static> {
     Line::from(spans)
 }
 
-fn thread_lines(detail: &Detail, app: &App) -> Vec<Line<'static>> {
+fn thread_lines(detail: &Detail, app: &App, width: usize) -> Vec<Line<'static>> {
+    let dim = Style::new().fg(Color::DarkGray);
     let mut lines = Vec::new();
     if let Some(subject) = &detail.thread.title {
-        lines.push(Line::styled(
-            sanitize_line(subject).trim().to_owned(),
-            bold(),
-        ));
+        lines.extend(wrapped(sanitize_line(subject).trim(), width, bold()));
     }
     if detail.thread.earlier > 0 {
-        lines.push(Line::styled(
-            format!("({} earlier messages not shown)", detail.thread.earlier),
-            Style::new().fg(Color::DarkGray),
+        lines.extend(wrapped(
+            &format!("({} earlier messages not shown)", detail.thread.earlier),
+            width,
+            dim,
         ));
     }
     for message in &detail.thread.messages {
@@ -108,26 +125,21 @@ fn thread_lines(detail: &Detail, app: &App) -> Vec<Line<'static>> {
                 (sanitize_line(who).trim().to_owned(), bold())
             }
         };
+        let who = truncate_to_width(&who, width.saturating_sub(when.len() + 2)).into_owned();
         lines.push(Line::from(vec![
-            Span::styled(when, Style::new().fg(Color::DarkGray)),
+            Span::styled(when, dim),
             Span::raw("  "),
             Span::styled(who, who_style),
         ]));
         let total = message.text.chars().count();
         let shown: String = message.text.chars().take(PREVIEW_CHARS).collect();
-        for text_line in sanitize(&shown).split('\n') {
-            lines.push(Line::from(text_line.to_owned()));
-        }
+        lines.extend(wrapped(&sanitize(&shown), width, Style::new()));
         if total > PREVIEW_CHARS {
-            lines.push(Line::styled(
-                format!(
-                    "  … {} more characters (o opens the post)",
-                    total - PREVIEW_CHARS
-                ),
-                Style::new()
-                    .fg(Color::DarkGray)
-                    .add_modifier(Modifier::ITALIC),
-            ));
+            let more = format!(
+                "… {} more characters (o opens the post)",
+                total - PREVIEW_CHARS
+            );
+            lines.extend(wrapped(&more, width, dim.add_modifier(Modifier::ITALIC)));
         }
         lines.push(Line::default());
     }
@@ -145,18 +157,17 @@ fn thread_lines(detail: &Detail, app: &App) -> Vec<Line<'static>> {
                     .as_deref()
                     .map(|t| format!(" · {}", sanitize_line(t).trim()))
                     .unwrap_or_default();
-                lines.push(Line::from(format!(
-                    "  {when}  {}  {} · {} messages{subject}",
+                let line = format!(
+                    "{when}  {}  {} · {} messages{subject}",
                     other.platform, other.state, other.message_count
-                )));
+                );
+                lines.extend(wrapped(&line, width, Style::new()));
             }
             lines.push(Line::default());
         }
         if !person.note.trim().is_empty() {
             lines.push(Line::styled("Note", bold()));
-            for note_line in sanitize(&person.note).split('\n') {
-                lines.push(Line::from(format!("  {note_line}")));
-            }
+            lines.extend(wrapped(&sanitize(&person.note), width, Style::new()));
         }
     }
     // The separator after the last block would only leave a blank line at the end.

@@ -194,10 +194,7 @@ pub fn menu(
 
 pub fn note(frame: &mut Frame<'_>, area: Rect, editor: &Editor, app: &App) {
     let save = app.keymap.hint(Command::Send, "save").unwrap_or_default();
-    let leave = app
-        .keymap
-        .hint(Command::Leave, "cancel")
-        .unwrap_or_default();
+    let leave = app.keymap.hint(Command::Leave, "close").unwrap_or_default();
     let inner = centered_box(frame, area, 60, 10, &format!("Note · {save} · {leave}"));
     let (lines, (x, y)) = editor.layout(usize::from(inner.width.max(1)));
     let top = (y + 1).saturating_sub(usize::from(inner.height.max(1)));

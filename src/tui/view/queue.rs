@@ -16,8 +16,7 @@ use crate::tui::app::{App, Pane};
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let title = format!(
         " Queue ({} open · {} overdue) ",
-        app.queue.len(),
-        app.overdue()
+        app.open_total, app.overdue_total
     );
     let block = Block::bordered()
         .title(title)
@@ -61,9 +60,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             let (platform, platform_width, person_width) = if width >= 44 {
                 (item.platform.as_str(), 11, 16)
             } else {
-                (short(item.platform), 5, 11)
+                (short(item.platform), 5, 10)
             };
-            let rest = width.saturating_sub(1 + 5 + platform_width + person_width + 1);
+            let rest = width.saturating_sub(1 + 6 + platform_width + person_width + 1);
             let row_style = if selected {
                 Style::new().add_modifier(Modifier::REVERSED)
             } else {
@@ -71,7 +70,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             };
             Line::from(vec![
                 Span::raw(pointer),
-                Span::styled(fit_to_width(&age, 5), age_style),
+                Span::styled(fit_to_width(&age, 6), age_style),
                 Span::styled(
                     fit_to_width(platform, platform_width),
                     Style::new().fg(Color::DarkGray),
