@@ -167,7 +167,7 @@ fn panes_show_what_they_should() {
     let (mut app, _dir) = demo_app(80, 24);
     let screen = rows(&render(&app, 80, 24));
     assert!(
-        screen[1].starts_with("│▶6d!   gh   Joel Wain… @robin…││"),
+        screen[1].starts_with("│▶6d!   gh   Joel Wain… saw on…││"),
         "{}",
         screen[1]
     );

@@ -470,8 +470,10 @@ impl App {
                 if let Some(until) = snooze_time(&editor.text(), self.now, &self.zone) {
                     self.snooze_until(until)?;
                 } else {
-                    self.status =
-                        Some("Not a time: try 2026-12-01, 2026-12-01 14:00, 3d or 4h.".into());
+                    self.status = Some(
+                        "Not a time ahead: try tomorrow, 2026-12-01, 2026-12-01 14:00, 3d or 4h."
+                            .into(),
+                    );
                     self.mode = Mode::Snooze {
                         choice,
                         typing: Some(editor),
@@ -974,7 +976,10 @@ fn snooze_time<Tz: TimeZone>(text: &str, now: DateTime<Utc>, zone: &Tz) -> Optio
             .earliest()
             .map(|at| at.with_timezone(&Utc))
     };
-    let at = if let Some(span) = parse_span(text) {
+    let at = if text.eq_ignore_ascii_case("tomorrow") {
+        let tomorrow = now.with_timezone(zone).date_naive().succ_opt()?;
+        local(tomorrow.and_time(NaiveTime::from_hms_opt(9, 0, 0)?))
+    } else if let Some(span) = parse_span(text) {
         now.checked_add_signed(span)
     } else if let Ok(naive) = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M") {
         local(naive)
@@ -1015,6 +1020,10 @@ mod tests {
         );
         assert_eq!(snooze_time("2026-11-01", now, &zone), None, "in the past");
         assert_eq!(snooze_time("soon", now, &zone), None);
+        assert_eq!(
+            snooze_time("Tomorrow", now, &zone),
+            Some(at("2026-11-21T08:00:00Z"))
+        );
         assert_eq!(next_monday_morning(now, &zone), at("2026-11-23T08:00:00Z"));
         let monday = at("2026-11-23T10:00:00Z");
         assert_eq!(

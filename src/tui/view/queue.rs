@@ -23,6 +23,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .border_style(border(app.focus == Pane::Queue));
     let inner = block.inner(area);
     let width = usize::from(inner.width);
+    let mine = my_mention_names(app);
     let rows = usize::from(inner.height);
     let lines: Vec<Line<'_>> = app
         .queue
@@ -77,7 +78,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 ),
                 Span::raw(fit_to_width(&person, person_width)),
                 Span::raw(" "),
-                Span::raw(fit_to_width(&preview(&item.text_head), rest)),
+                Span::raw(fit_to_width(
+                    without_my_mentions(&preview(&item.text_head), &mine),
+                    rest,
+                )),
             ])
             .style(row_style)
         })
@@ -104,5 +108,70 @@ fn short(platform: Platform) -> &'static str {
         Platform::Phone => "tel",
         Platform::InPerson => "irl",
         Platform::Other => "othr",
+    }
+}
+
+/// The names a mention of the user can take: `robin` and
+/// `robin@mastodon.example` for a Mastodon handle, the handle itself elsewhere.
+fn my_mention_names(app: &App) -> Vec<String> {
+    app.config
+        .me
+        .handle_keys()
+        .into_iter()
+        .flat_map(|(_, key)| {
+            let local = key.split('@').next().unwrap_or_default().to_owned();
+            [key, local]
+        })
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+/// A reply usually starts by mentioning the user (`@robin thanks…`): in a
+/// narrow row those words say nothing, so the preview starts after them.
+fn without_my_mentions<'a>(text: &'a str, mine: &[String]) -> &'a str {
+    let mut rest = text;
+    while let Some(word) = rest.split_whitespace().next() {
+        let name = word
+            .trim_start_matches('@')
+            .trim_start_matches("u/")
+            .trim_end_matches([',', ':', '!', '.']);
+        let mention = (word.starts_with('@') || word.starts_with("u/"))
+            && mine.iter().any(|m| m.eq_ignore_ascii_case(name));
+        if !mention {
+            break;
+        }
+        rest = rest.trim_start()[word.len()..].trim_start();
+    }
+    if rest.is_empty() { text } else { rest }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn previews_skip_leading_mentions_of_me_only() {
+        let mine = vec![
+            "robin".to_owned(),
+            "robin@mastodon.example".to_owned(),
+            "robin-vale".to_owned(),
+        ];
+        assert_eq!(
+            without_my_mentions("@robin does it export?", &mine),
+            "does it export?"
+        );
+        assert_eq!(
+            without_my_mentions("@Robin@mastodon.example, @robin-vale: hi", &mine),
+            "hi"
+        );
+        assert_eq!(
+            without_my_mentions("@priya @robin recurring?", &mine),
+            "@priya @robin recurring?"
+        );
+        assert_eq!(without_my_mentions("@robin", &mine), "@robin");
+        assert_eq!(
+            without_my_mentions("robin is great", &mine),
+            "robin is great"
+        );
     }
 }
