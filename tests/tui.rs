@@ -361,6 +361,33 @@ fn tag_and_note_through_their_boxes() {
 }
 
 #[test]
+fn a_typed_snooze_time_is_understood_and_a_bad_one_says_so() {
+    let (mut app, _dir) = demo_app(120, 40);
+    let first = app.queue[0].conversation_id;
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('4'));
+    type_text(&mut app, "someday");
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.status
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("Not a time ahead"),
+        "{:?}",
+        app.status
+    );
+    assert_eq!(app.queue[0].conversation_id, first, "nothing snoozed yet");
+    for _ in 0.."someday".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "3d");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.counts.snoozed, 1);
+    assert!(!app.queue.iter().any(|item| item.conversation_id == first));
+    assert_eq!(app.mode, Mode::Browse);
+}
+
+#[test]
 fn saving_a_reply_copies_it() {
     let (mut app, _dir) = demo_app(120, 40);
     key(&mut app, KeyCode::Enter);

@@ -407,41 +407,43 @@ impl Store {
 
     /// Tags a person (lowercased). Returns false when the tag was already there.
     pub fn tag(&mut self, person: i64, tag: &str, now: DateTime<Utc>) -> Result<bool> {
+        self.change_tag(person, tag, true, now)
+    }
+
+    /// Removes a tag. Returns false when the person did not have it.
+    pub fn untag(&mut self, person: i64, tag: &str, now: DateTime<Utc>) -> Result<bool> {
+        self.change_tag(person, tag, false, now)
+    }
+
+    /// Adds or removes a tag; an action is recorded only when something changed.
+    fn change_tag(
+        &mut self,
+        person: i64,
+        tag: &str,
+        add: bool,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
         let tag = tag.trim().to_lowercase();
         if tag.is_empty() {
             bail!("a tag needs a name");
         }
         let tx = self.write()?;
-        let added = tx.execute(
-            "INSERT OR IGNORE INTO person_tags (person_id, tag) VALUES (?1, ?2)",
-            params![person, tag],
-        )?;
-        if added > 0 {
-            record_action(
-                &tx,
+        let (sql, kind) = if add {
+            (
+                "INSERT OR IGNORE INTO person_tags (person_id, tag) VALUES (?1, ?2)",
                 "tagged",
-                now,
-                (None, Some(person), None),
-                None,
-                &json!({ "tag": tag }),
-            )?;
-        }
-        tx.commit()?;
-        Ok(added > 0)
-    }
-
-    /// Removes a tag. Returns false when the person did not have it.
-    pub fn untag(&mut self, person: i64, tag: &str, now: DateTime<Utc>) -> Result<bool> {
-        let tag = tag.trim().to_lowercase();
-        let tx = self.write()?;
-        let removed = tx.execute(
-            "DELETE FROM person_tags WHERE person_id = ?1 AND tag = ?2",
-            params![person, tag],
-        )?;
-        if removed > 0 {
+            )
+        } else {
+            (
+                "DELETE FROM person_tags WHERE person_id = ?1 AND tag = ?2",
+                "untagged",
+            )
+        };
+        let changed = tx.execute(sql, params![person, tag])? > 0;
+        if changed {
             record_action(
                 &tx,
-                "untagged",
+                kind,
                 now,
                 (None, Some(person), None),
                 None,
@@ -449,7 +451,7 @@ impl Store {
             )?;
         }
         tx.commit()?;
-        Ok(removed > 0)
+        Ok(changed)
     }
 
     pub fn set_note(&mut self, person: i64, note: &str, now: DateTime<Utc>) -> Result<()> {

@@ -63,15 +63,37 @@ pub enum Mode {
     Browse,
     Reply,
     Help,
-    Snooze {
-        choice: usize,
-        typing: Option<Editor>,
-    },
-    Tag {
+    /// A small menu; its last entry lets the user type their own answer.
+    Menu {
+        menu: Menu,
         choice: usize,
         typing: Option<Editor>,
     },
     Note(Editor),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Menu {
+    Snooze,
+    Tag,
+}
+
+impl Menu {
+    #[must_use]
+    pub fn title(self) -> &'static str {
+        match self {
+            Menu::Snooze => "Snooze until",
+            Menu::Tag => "Tag (again to remove)",
+        }
+    }
+
+    #[must_use]
+    pub fn choices(self) -> &'static [&'static str] {
+        match self {
+            Menu::Snooze => &SNOOZE_CHOICES,
+            Menu::Tag => &TAG_CHOICES,
+        }
+    }
 }
 
 pub const SNOOZE_CHOICES: [&str; 4] = [
@@ -199,10 +221,7 @@ impl App {
         match self.mode {
             Mode::Reply
             | Mode::Note(_)
-            | Mode::Snooze {
-                typing: Some(_), ..
-            }
-            | Mode::Tag {
+            | Mode::Menu {
                 typing: Some(_), ..
             } => Context::Typing,
             _ => Context::Browse,
@@ -281,8 +300,11 @@ impl App {
             }
             Mode::Reply => self.reply_key(key, command),
             Mode::Note(_) => self.note_key(key, command),
-            Mode::Snooze { choice, typing } => self.snooze_key(key, command, choice, typing),
-            Mode::Tag { choice, typing } => self.tag_key(key, command, choice, typing),
+            Mode::Menu {
+                menu,
+                choice,
+                typing,
+            } => self.menu_key(key, command, menu, choice, typing),
             Mode::Browse => match command {
                 Some(command) => self.browse(command),
                 None => Ok(Vec::new()),
@@ -326,16 +348,18 @@ impl App {
                 }
             }
             Command::Snooze if self.selected_item().is_some() => {
-                self.mode = Mode::Snooze {
+                self.mode = Mode::Menu {
+                    menu: Menu::Snooze,
                     choice: 0,
                     typing: None,
                 };
             }
             Command::Tag if self.person_id().is_some() => {
-                self.mode = Mode::Tag {
+                self.mode = Mode::Menu {
+                    menu: Menu::Tag,
                     choice: 0,
                     typing: None,
-                }
+                };
             }
             Command::Tag => self.status = Some("Nobody to tag: this message has no author.".into()),
             Command::Note if self.person_id().is_some() => {
@@ -426,115 +450,74 @@ impl App {
         Ok(Vec::new())
     }
 
-    fn snooze_key(
+    fn menu_key(
         &mut self,
         key: KeyEvent,
         command: Option<Command>,
+        menu: Menu,
         choice: usize,
         typing: Option<Editor>,
     ) -> Result<Vec<Effect>> {
+        let last = menu.choices().len() - 1;
         let Some(mut editor) = typing else {
-            match pick(key, choice, SNOOZE_CHOICES.len()) {
+            match pick(key, choice, last + 1) {
                 Pick::Move(choice) => {
-                    self.mode = Mode::Snooze {
+                    self.mode = Mode::Menu {
+                        menu,
                         choice,
                         typing: None,
                     }
                 }
                 Pick::Cancel => self.mode = Mode::Browse,
-                Pick::Chosen(3) => {
-                    self.mode = Mode::Snooze {
-                        choice: 3,
+                Pick::Chosen(chosen) if chosen == last => {
+                    self.mode = Mode::Menu {
+                        menu,
+                        choice: chosen,
                         typing: Some(Editor::new()),
-                    }
-                }
-                Pick::Chosen(chosen) => {
-                    let until = match chosen {
-                        0 => self.now + Duration::days(1),
-                        1 => self.now + Duration::days(3),
-                        _ => next_monday_morning(self.now, &self.zone),
                     };
-                    self.snooze_until(until)?;
                 }
+                Pick::Chosen(chosen) => match menu {
+                    Menu::Snooze => {
+                        let until = match chosen {
+                            0 => self.now + Duration::days(1),
+                            1 => self.now + Duration::days(3),
+                            _ => next_monday_morning(self.now, &self.zone),
+                        };
+                        self.snooze_until(until)?;
+                    }
+                    Menu::Tag => self.toggle_tag(TAG_CHOICES[chosen])?,
+                },
             }
             return Ok(Vec::new());
         };
         match command {
             Some(Command::Leave) => {
-                self.mode = Mode::Snooze {
+                self.mode = Mode::Menu {
+                    menu,
                     choice,
                     typing: None,
                 }
             }
-            _ if key.code == KeyCode::Enter => {
-                if let Some(until) = snooze_time(&editor.text(), self.now, &self.zone) {
-                    self.snooze_until(until)?;
-                } else {
-                    self.status = Some(
-                        "Not a time ahead: try tomorrow, 2026-12-01, 2026-12-01 14:00, 3d or 4h."
-                            .into(),
-                    );
-                    self.mode = Mode::Snooze {
-                        choice,
-                        typing: Some(editor),
-                    };
-                }
-            }
-            _ => {
-                edit(&mut editor, key);
-                self.mode = Mode::Snooze {
-                    choice,
-                    typing: Some(editor),
-                };
-            }
-        }
-        Ok(Vec::new())
-    }
-
-    fn tag_key(
-        &mut self,
-        key: KeyEvent,
-        command: Option<Command>,
-        choice: usize,
-        typing: Option<Editor>,
-    ) -> Result<Vec<Effect>> {
-        let Some(mut editor) = typing else {
-            match pick(key, choice, TAG_CHOICES.len()) {
-                Pick::Move(choice) => {
-                    self.mode = Mode::Tag {
-                        choice,
-                        typing: None,
+            _ if key.code == KeyCode::Enter => match menu {
+                Menu::Snooze => {
+                    if let Some(until) = snooze_time(&editor.text(), self.now, &self.zone) {
+                        self.snooze_until(until)?;
+                    } else {
+                        self.status =
+                            Some("Not a time ahead: try tomorrow, 2026-12-01, 2026-12-01 14:00, 3d or 4h.".into());
+                        self.mode = Mode::Menu {
+                            menu,
+                            choice,
+                            typing: Some(editor),
+                        };
                     }
                 }
-                Pick::Cancel => self.mode = Mode::Browse,
-                Pick::Chosen(4) => {
-                    self.mode = Mode::Tag {
-                        choice: 4,
-                        typing: Some(Editor::new()),
-                    }
-                }
-                Pick::Chosen(chosen) => self.toggle_tag(TAG_CHOICES[chosen])?,
-            }
-            return Ok(Vec::new());
-        };
-        match command {
-            Some(Command::Leave) => {
-                self.mode = Mode::Tag {
-                    choice,
-                    typing: None,
-                }
-            }
-            _ if key.code == KeyCode::Enter => {
-                let tag = editor.text();
-                if tag.trim().is_empty() {
-                    self.mode = Mode::Browse;
-                } else {
-                    self.toggle_tag(tag.trim())?;
-                }
-            }
+                Menu::Tag => self.toggle_tag(&editor.text())?,
+            },
             _ => {
                 edit(&mut editor, key);
-                self.mode = Mode::Tag {
+                self.mode = Mode::Menu {
+                    menu,
                     choice,
                     typing: Some(editor),
                 };
@@ -740,11 +723,7 @@ impl App {
         match &mut self.mode {
             Mode::Reply => Some(&mut self.editor),
             Mode::Note(editor)
-            | Mode::Snooze {
-                typing: Some(editor),
-                ..
-            }
-            | Mode::Tag {
+            | Mode::Menu {
                 typing: Some(editor),
                 ..
             } => Some(editor),

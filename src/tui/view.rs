@@ -12,7 +12,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, Mode};
+use super::app::{App, Menu, Mode};
 use super::keymap::Command;
 use super::layout::Areas;
 use crate::sanitize::display_width;
@@ -33,32 +33,29 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     status_bar(frame, areas.status, app);
     match &app.mode {
         Mode::Help => overlay::help(frame, areas.main, app),
-        Mode::Snooze { choice, typing } => {
+        Mode::Menu {
+            menu,
+            choice,
+            typing,
+        } => {
+            // The tag menu ticks the tags the person already has.
+            let marked = match menu {
+                Menu::Tag => app
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.person.as_ref())
+                    .map(|p| p.tags.clone()),
+                Menu::Snooze => None,
+            };
+            let marked = marked.unwrap_or_default();
             overlay::menu(
                 frame,
                 areas.main,
-                "Snooze until",
-                &super::app::SNOOZE_CHOICES,
+                menu.title(),
+                menu.choices(),
                 *choice,
                 typing.as_ref(),
-                &[],
-            );
-        }
-        Mode::Tag { choice, typing } => {
-            let tags = app
-                .detail
-                .as_ref()
-                .and_then(|d| d.person.as_ref())
-                .map(|p| p.tags.clone())
-                .unwrap_or_default();
-            overlay::menu(
-                frame,
-                areas.main,
-                "Tag (again to remove)",
-                &super::app::TAG_CHOICES,
-                *choice,
-                typing.as_ref(),
-                &tags,
+                &marked,
             );
         }
         Mode::Note(editor) => overlay::note(frame, areas.main, editor, app),
@@ -111,7 +108,7 @@ fn hints(app: &App) -> Vec<String> {
         ],
         Mode::Note(_) => &[(Command::Leave, "close"), (Command::Send, "save")],
         Mode::Help => return vec!["any key closes".into()],
-        Mode::Snooze { .. } | Mode::Tag { .. } => {
+        Mode::Menu { .. } => {
             return vec!["enter pick".into(), "esc cancel".into()];
         }
         Mode::Browse if app.queue.is_empty() => &[
