@@ -26,7 +26,10 @@ pub fn draw(frame: &mut Frame<'_>, areas: &Areas, app: &App) {
         .border_style(border(app.focus == Pane::Conversation));
     frame.render_widget(block, areas.conversation);
     let lines = thread_lines(detail, app, usize::from(areas.thread.width));
-    let scroll = app.thread_scroll.min(max_scroll(detail, app, areas.thread));
+    let end = lines.len().saturating_sub(usize::from(areas.thread.height));
+    let scroll = app
+        .thread_scroll
+        .min(u16::try_from(end).unwrap_or(u16::MAX));
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), areas.thread);
     if let Some(area) = areas.reply {
         reply_box(frame, area, app);
