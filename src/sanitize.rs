@@ -73,6 +73,16 @@ pub fn preview(text: &str) -> String {
     }
 }
 
+/// Who wrote something, as a list or header shows it: the display name, else
+/// the handle, else "(unknown)" — one terminal-safe line.
+#[must_use]
+pub fn author_label(display_name: Option<&str>, handle: Option<&str>) -> String {
+    let name = display_name.filter(|name| !name.trim().is_empty());
+    sanitize_line(name.or(handle).unwrap_or("(unknown)"))
+        .trim()
+        .to_owned()
+}
+
 /// How much of a bad value an error message quotes.
 const QUOTE_CHARS: usize = 60;
 

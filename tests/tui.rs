@@ -145,10 +145,22 @@ fn snapshot_too_small_and_recovering() {
             screen[0]
         );
     }
-    // Degenerate sizes draw without panicking and without garbage.
-    for (width, height) in [(1, 1), (0, 0), (10, 3), (500, 200)] {
-        render(&app, width, height);
-    }
+    // Degenerate sizes: a tiny screen still says why it shows nothing, a huge
+    // one draws the panes (0×0 and 1×1 have no room for either, only no panic).
+    render(&app, 0, 0);
+    render(&app, 1, 1);
+    let tiny = rows(&render(&app, 10, 3)).join("\n");
+    assert!(tiny.contains("Terminal"), "{tiny}");
+    let huge = rows(&render(&app, 500, 200));
+    assert!(
+        huge[0].starts_with("┌ Queue (21 open · 13 overdue)"),
+        "{}",
+        &huge[0][..80]
+    );
+    assert!(
+        huge[199].trim_end().ends_with("q quit"),
+        "the status bar is on the last row"
+    );
 }
 
 #[test]

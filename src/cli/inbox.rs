@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::Context;
 use crate::config::Config;
 use crate::model::{Platform, rfc3339};
-use crate::sanitize::{fit_to_width, preview, sanitize_line};
+use crate::sanitize::{author_label, fit_to_width, preview};
 use crate::sla::{self, SlaState};
 use crate::store::{QueueItem, Store};
 
@@ -106,20 +106,6 @@ fn json_item(item: &QueueItem, config: &Config, now: DateTime<Utc>) -> InboxItem
     }
 }
 
-/// Who a row is from, as a person would say it.
-fn author(item: &QueueItem) -> String {
-    let name = item
-        .author_display_name
-        .as_deref()
-        .filter(|name| !name.trim().is_empty());
-    sanitize_line(
-        name.or(item.author_handle.as_deref())
-            .unwrap_or("(unknown)"),
-    )
-    .trim()
-    .to_owned()
-}
-
 fn write_table(
     queue: &[QueueItem],
     waiting: &[(Platform, DateTime<Utc>)],
@@ -166,7 +152,13 @@ fn write_table(
             "{} {} {} {}",
             fit_to_width(&age, 5),
             fit_to_width(item.platform.as_str(), 10),
-            fit_to_width(&author(item), 18),
+            fit_to_width(
+                &author_label(
+                    item.author_display_name.as_deref(),
+                    item.author_handle.as_deref()
+                ),
+                18
+            ),
             fit_to_width(&preview(&item.text_head), message_width).trim_end(),
         )?;
     }

@@ -331,6 +331,33 @@ impl Ingest<'_> {
         Ok(())
     }
 
+    fn create_person(
+        &mut self,
+        message: &NewMessage,
+        handle_key: Option<&str>,
+        author_id: Option<&str>,
+    ) -> Result<i64> {
+        self.tx
+            .prepare_cached("INSERT INTO people (display_name, created_at) VALUES (?1, ?2)")?
+            .execute(params![message.author_display_name, self.now])?;
+        let person = self.tx.last_insert_rowid();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO handles (person_id, platform, handle_key, handle, display_name, profile_url, author_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                person,
+                message.platform.as_str(),
+                handle_key,
+                message.author_handle,
+                message.author_display_name,
+                message.author_profile_url,
+                author_id,
+            ])?;
+        Ok(person)
+    }
+
     /// The person behind the message's author, created on first sight.
     fn person_for(&mut self, message: &NewMessage) -> Result<Option<i64>> {
         let platform = message.platform;
@@ -396,35 +423,6 @@ fn next_state<'a>(
         ConversationState::Answered.as_str()
     } else {
         state
-    }
-}
-
-impl Ingest<'_> {
-    fn create_person(
-        &mut self,
-        message: &NewMessage,
-        handle_key: Option<&str>,
-        author_id: Option<&str>,
-    ) -> Result<i64> {
-        self.tx
-            .prepare_cached("INSERT INTO people (display_name, created_at) VALUES (?1, ?2)")?
-            .execute(params![message.author_display_name, self.now])?;
-        let person = self.tx.last_insert_rowid();
-        self.tx
-            .prepare_cached(
-                "INSERT INTO handles (person_id, platform, handle_key, handle, display_name, profile_url, author_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                person,
-                message.platform.as_str(),
-                handle_key,
-                message.author_handle,
-                message.author_display_name,
-                message.author_profile_url,
-                author_id,
-            ])?;
-        Ok(person)
     }
 }
 

@@ -197,15 +197,6 @@ impl App {
         self.queue.get(self.selected)
     }
 
-    /// How many waiting conversations are past their promise.
-    #[must_use]
-    pub fn overdue(&self) -> usize {
-        self.queue
-            .iter()
-            .filter(|item| self.sla(item).state == sla::SlaState::Overdue)
-            .count()
-    }
-
     #[must_use]
     pub fn sla(&self, item: &QueueItem) -> sla::Assessment {
         sla::assess(
@@ -370,7 +361,13 @@ impl App {
                     .map(|p| p.note.clone());
                 self.mode = Mode::Note(Editor::from_text(&note.unwrap_or_default()));
             }
-            Command::Open => return Ok(self.link().map(Effect::OpenUrl).into_iter().collect()),
+            Command::Open => {
+                let link = self.link();
+                if link.is_none() {
+                    self.status = Some("This message has no link.".into());
+                }
+                return Ok(link.map(Effect::OpenUrl).into_iter().collect());
+            }
             Command::CopyLink => {
                 let link = self.link();
                 self.status = Some(
@@ -636,33 +633,42 @@ impl App {
             Some(Undone::Untag { tag, .. }) => format!("Put the tag {tag} back."),
             Some(Undone::Note { .. }) => "Undid the note change.".into(),
         });
-        match undone {
+        // A conversation that comes back into the queue is selected again.
+        let (count, conversation) = match undone {
+            None => return Ok(()),
             Some(Undone::Reply { conversation_id }) => {
-                self.counts.answered = self.counts.answered.saturating_sub(1);
-                self.refresh(None)?;
-                self.select_conversation(conversation_id)?;
+                (Some(&mut self.counts.answered), Some(conversation_id))
             }
             Some(Undone::Done { conversation_id }) => {
-                self.counts.done = self.counts.done.saturating_sub(1);
-                self.refresh(None)?;
-                self.select_conversation(conversation_id)?;
+                (Some(&mut self.counts.done), Some(conversation_id))
             }
             Some(Undone::Snooze { conversation_id }) => {
-                self.counts.snoozed = self.counts.snoozed.saturating_sub(1);
-                self.refresh(None)?;
-                self.select_conversation(conversation_id)?;
+                (Some(&mut self.counts.snoozed), Some(conversation_id))
             }
-            Some(_) => self.refresh(Some(self.selected))?,
-            None => {}
+            Some(Undone::Tag { .. } | Undone::Untag { .. } | Undone::Note { .. }) => (None, None),
+        };
+        if let Some(count) = count {
+            *count = count.saturating_sub(1);
         }
-        Ok(())
+        match conversation {
+            Some(id) => {
+                self.refresh(None)?;
+                self.select_conversation(id)
+            }
+            None => self.refresh(Some(self.selected)),
+        }
+    }
+
+    /// Where the panes are at the current size, as the view draws them.
+    fn areas(&self) -> Areas {
+        Areas::of(
+            Rect::new(0, 0, self.size.0, self.size.1),
+            self.reply_box_shown(),
+        )
     }
 
     fn mouse(&mut self, mouse: MouseEvent) {
-        let areas = Areas::of(
-            Rect::new(0, 0, self.size.0, self.size.1),
-            self.reply_box_shown(),
-        );
+        let areas = self.areas();
         let at = Position::new(mouse.column, mouse.row);
         match mouse.kind {
             MouseEventKind::Down(MouseButton::Left)
@@ -697,11 +703,7 @@ impl App {
     /// Scrolls the thread down, but not past its end.
     fn scroll_thread(&mut self, lines: u16) {
         let Some(detail) = &self.detail else { return };
-        let areas = Areas::of(
-            Rect::new(0, 0, self.size.0, self.size.1),
-            self.reply_box_shown(),
-        );
-        let max = super::view::conversation::max_scroll(detail, self, areas.thread);
+        let max = super::view::conversation::max_scroll(detail, self, self.areas().thread);
         self.thread_scroll = self.thread_scroll.saturating_add(lines).min(max);
     }
 
@@ -819,7 +821,6 @@ impl App {
     }
 
     fn load_detail(&mut self) -> Result<()> {
-        self.thread_scroll = 0;
         let Some(item) = self.queue.get(self.selected).cloned() else {
             self.detail = None;
             return Ok(());
@@ -853,13 +854,7 @@ impl App {
     }
 
     fn keep_selection_visible(&mut self) {
-        let rows = usize::from(
-            Areas::of(Rect::new(0, 0, self.size.0, self.size.1), false)
-                .queue
-                .height
-                .saturating_sub(2),
-        )
-        .max(1);
+        let rows = usize::from(self.areas().queue.height.saturating_sub(2)).max(1);
         if self.selected < self.queue_offset {
             self.queue_offset = self.selected;
         } else if self.selected >= self.queue_offset + rows {

@@ -75,24 +75,21 @@ impl Home {
 
     /// The state of the conversation holding message `external_id`.
     pub fn state_of(&self, external_id: &str) -> String {
-        self.peek()
-            .query_row(
-                "SELECT c.state FROM conversations c JOIN messages m ON m.conversation_id = c.id
-                 WHERE m.external_id = ?1",
-                [external_id],
-                |row| row.get(0),
-            )
-            .unwrap()
+        self.conversation_column(external_id, "state")
     }
 
+    /// The thread key of the conversation holding message `external_id`.
     pub fn thread_of(&self, external_id: &str) -> String {
+        self.conversation_column(external_id, "thread_key")
+    }
+
+    fn conversation_column(&self, external_id: &str, column: &str) -> String {
+        let sql = format!(
+            "SELECT c.{column} FROM conversations c JOIN messages m ON m.conversation_id = c.id
+             WHERE m.external_id = ?1"
+        );
         self.peek()
-            .query_row(
-                "SELECT c.thread_key FROM conversations c JOIN messages m ON m.conversation_id = c.id
-                 WHERE m.external_id = ?1",
-                [external_id],
-                |row| row.get(0),
-            )
+            .query_row(&sql, [external_id], |row| row.get(0))
             .unwrap()
     }
 }

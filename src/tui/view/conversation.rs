@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::{bold, border};
 use crate::model::{Direction, Platform};
-use crate::sanitize::{sanitize, sanitize_line, truncate_to_width};
+use crate::sanitize::{author_label, sanitize, sanitize_line, truncate_to_width};
 use crate::tui::app::{App, Detail, Mode, Pane};
 use crate::tui::editor::Editor;
 use crate::tui::keymap::Command;
@@ -117,16 +117,13 @@ fn thread_lines(detail: &Detail, app: &App, width: usize) -> Vec<Line<'static>> 
             .to_string();
         let (who, who_style) = match message.direction {
             Direction::Out => ("you".to_owned(), Style::new().fg(Color::Cyan)),
-            Direction::In => {
-                let name = message
-                    .author_display_name
-                    .as_deref()
-                    .filter(|n| !n.trim().is_empty());
-                let who = name
-                    .or(message.author_handle.as_deref())
-                    .unwrap_or("(unknown)");
-                (sanitize_line(who).trim().to_owned(), bold())
-            }
+            Direction::In => (
+                author_label(
+                    message.author_display_name.as_deref(),
+                    message.author_handle.as_deref(),
+                ),
+                bold(),
+            ),
         };
         let who = truncate_to_width(&who, width.saturating_sub(when.len() + 2)).into_owned();
         lines.push(Line::from(vec![

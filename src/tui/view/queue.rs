@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::border;
 use crate::model::Platform;
-use crate::sanitize::{fit_to_width, preview, sanitize_line};
+use crate::sanitize::{author_label, fit_to_width, preview};
 use crate::sla::{SlaState, short_span};
 use crate::tui::app::{App, Pane};
 
@@ -44,16 +44,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 SlaState::DueSoon => Style::new().fg(Color::Yellow),
                 SlaState::OnTime => Style::new(),
             };
-            let name = item
-                .author_display_name
-                .as_deref()
-                .filter(|n| !n.trim().is_empty());
-            let person = sanitize_line(
-                name.or(item.author_handle.as_deref())
-                    .unwrap_or("(unknown)"),
-            )
-            .trim()
-            .to_owned();
+            let person = author_label(
+                item.author_display_name.as_deref(),
+                item.author_handle.as_deref(),
+            );
             let selected = index == app.selected;
             let pointer = if selected { "▶" } else { " " };
             // pointer(1) age(5) platform person: what is left is the message.
