@@ -155,7 +155,7 @@ fn snapshot_too_small_and_recovering() {
     assert!(
         huge[0].starts_with("┌ Queue (21 open · 13 overdue)"),
         "{}",
-        &huge[0][..80]
+        huge[0].chars().take(80).collect::<String>()
     );
     assert!(
         huge[199].trim_end().ends_with("q quit"),
