@@ -154,7 +154,7 @@ fn a_reply_typed_in_the_session_is_stored_after_quitting() {
     tmux.wait_for("reply ·");
     tmux.type_text("Thanks Mira, the rounding fix ships in 0.9.1 ☕");
     tmux.keys(&["C-s"]);
-    tmux.wait_for("Reply saved");
+    tmux.wait_for("Saved and copied");
     let written = std::fs::read(&log).unwrap();
     let copy = format!(
         "\u{1b}]52;c;{}\u{7}",
@@ -232,7 +232,7 @@ fn e_writes_the_reply_in_the_editor_and_comes_back() {
     tmux.keys(&["e"]);
     tmux.wait_for("Written in my editor");
     tmux.keys(&["C-s"]);
-    tmux.wait_for("Reply saved");
+    tmux.wait_for("Saved and copied");
     tmux.keys(&["q"]);
     tmux.wait_for("EXITED 0");
     assert_eq!(home.count("SELECT count(*) FROM messages WHERE direction = 'out' AND text = 'Written in my editor'"), 1);

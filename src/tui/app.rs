@@ -614,9 +614,9 @@ impl App {
         self.focus = Pane::Queue;
         self.replied_link = self.link();
         self.status = Some(if self.replied_link.is_some() {
-            "Reply saved and copied: o opens the post to paste it. u undoes.".into()
+            "Saved and copied · o opens the post · u undoes".into()
         } else {
-            "Reply saved and copied to the clipboard. u undoes.".into()
+            "Saved and copied · u undoes".into()
         });
         self.refresh(Some(self.selected))?;
         Ok(vec![Effect::Copy(text)])

@@ -82,17 +82,19 @@ fn title(detail: &Detail) -> Line<'static> {
         .map(|(_, handle)| sanitize_line(handle).into_owned())
         .filter(|handle| handle.as_str() != name)
         .collect();
-    spans.push(Span::styled(
-        handles.join(" "),
-        Style::new().fg(Color::DarkGray),
-    ));
+    // Each part ends with its own space, so nothing doubles when one is missing.
+    if !handles.is_empty() {
+        spans.push(Span::styled(
+            format!("{} ", handles.join(" ")),
+            Style::new().fg(Color::DarkGray),
+        ));
+    }
     for tag in &person.tags {
         spans.push(Span::styled(
-            format!(" · {}", sanitize_line(tag)),
+            format!("· {} ", sanitize_line(tag)),
             Style::new().fg(Color::Green),
         ));
     }
-    spans.push(Span::raw(" "));
     Line::from(spans)
 }
 
