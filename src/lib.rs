@@ -2,6 +2,7 @@
 //! people who write to it, and the tools to work through them within a daily
 //! engagement budget. `ARCHITECTURE.md` is the map; `main.rs` only wires.
 
+pub mod budget;
 pub mod cli;
 pub mod clock;
 pub mod config;

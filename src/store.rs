@@ -9,6 +9,7 @@ mod migrations;
 mod people;
 mod queue;
 mod session;
+mod timer;
 mod transfer;
 
 use std::path::{Path, PathBuf};

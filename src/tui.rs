@@ -9,6 +9,7 @@ pub mod app;
 pub mod editor;
 pub mod keymap;
 pub mod layout;
+pub mod timer;
 pub mod view;
 
 use std::io::Write;
@@ -18,13 +19,15 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, anyhow};
 use base64::Engine as _;
-use chrono::{FixedOffset, Local};
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use ratatui::crossterm::execute;
-use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use ratatui::crossterm::terminal::{
+    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+};
 
+use crate::budget::Reading;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::store::Store;
@@ -41,7 +44,6 @@ pub fn run(store: Store, config: Config, clock: &dyn Clock) -> Result<String> {
             .map(|(key, action)| (key.as_str(), action.as_str())),
     )
     .map_err(|why| anyhow!("[keys]: {why}"))?;
-    let zone: FixedOffset = *Local::now().offset();
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         signal_hook::flag::register(signal, Arc::clone(&stop)).context("watching for signals")?;
@@ -66,15 +68,16 @@ pub fn run(store: Store, config: Config, clock: &dyn Clock) -> Result<String> {
             store,
             config,
             keymap,
-            clock.now(),
+            reading(clock),
+            clock.zone(),
             (size.width, size.height),
         )?;
-        app.zone = zone;
         let outcome = session(&mut terminal, &mut app, clock, &stop);
-        // Whatever ended the session, what was typed is written first.
-        let saved = app.save_draft();
+        // Whatever ended the session, what was typed and the time counted
+        // are written first.
+        let finished = app.finish(reading(clock));
         outcome?;
-        saved?;
+        finished?;
         Ok(app.summary())
     })();
     let _ = execute!(
@@ -94,7 +97,7 @@ fn session(
 ) -> Result<()> {
     let tty = Tty::open();
     loop {
-        report(app, Event::Tick(clock.now()));
+        report(app, Event::Tick(reading(clock)));
         execute!(std::io::stdout(), BeginSynchronizedUpdate)?;
         terminal.draw(|frame| view::draw(frame, app))?;
         execute!(std::io::stdout(), EndSynchronizedUpdate)?;
@@ -118,12 +121,16 @@ fn session(
                 event::Event::Resize(width, height) => Event::Resize(width, height),
                 _ => continue,
             };
-            report(app, Event::Tick(clock.now()));
+            report(app, Event::Tick(reading(clock)));
             for effect in report(app, incoming) {
-                carry_out(effect, app, terminal);
+                carry_out(effect, app, terminal, clock);
             }
         }
     }
+}
+
+fn reading(clock: &dyn Clock) -> Reading {
+    Reading::new(clock.now(), clock.monotonic())
 }
 
 /// The controlling terminal, watched for input and for hang-up.
@@ -179,7 +186,12 @@ fn report(app: &mut App, event: Event) -> Vec<Effect> {
     })
 }
 
-fn carry_out(effect: Effect, app: &mut App, terminal: &mut ratatui::DefaultTerminal) {
+fn carry_out(
+    effect: Effect,
+    app: &mut App,
+    terminal: &mut ratatui::DefaultTerminal,
+    clock: &dyn Clock,
+) {
     match effect {
         Effect::Copy(text) => {
             // OSC 52: the terminal puts it on the clipboard, also over SSH.
@@ -193,13 +205,61 @@ fn carry_out(effect: Effect, app: &mut App, terminal: &mut ratatui::DefaultTermi
                 Err(err) => format!("Could not open the link: {err:#}"),
             });
         }
-        Effect::EditExternally(text) => match edit_externally(&text, terminal) {
-            Ok(edited) => {
-                report(app, Event::Edited(edited));
+        Effect::EditExternally(text) => {
+            let edited = edit_externally(&text, terminal);
+            report(app, Event::Tick(reading(clock)));
+            report(app, Event::Resumed);
+            match edited {
+                Ok(edited) => {
+                    report(app, Event::Edited(edited));
+                }
+                Err(err) => app.status = Some(format!("The editor did not run: {err:#}")),
             }
-            Err(err) => app.status = Some(format!("The editor did not run: {err:#}")),
-        },
+        }
+        Effect::Suspend => {
+            let suspended = suspend(terminal);
+            report(app, Event::Tick(reading(clock)));
+            report(app, Event::Resumed);
+            if let Err(err) = suspended {
+                app.status = Some(format!("Could not suspend: {err:#}"));
+            }
+        }
     }
+}
+
+/// Gives the terminal back as the shell left it (the session's screen,
+/// raw mode, mouse and paste modes off).
+fn leave_screen() {
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen
+    );
+    let _ = ratatui::crossterm::terminal::disable_raw_mode();
+}
+
+/// Takes the terminal back for the session and redraws it whole.
+fn enter_screen(terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
+    ratatui::crossterm::terminal::enable_raw_mode()?;
+    execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
+    terminal.clear()?;
+    Ok(())
+}
+
+/// `Ctrl-Z`: stops the process the way the shell expects (SIGTSTP, with the
+/// terminal restored first); `fg` continues here.
+fn suspend(terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
+    leave_screen();
+    let stopped = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)
+        .context("stopping for the shell");
+    enter_screen(terminal)?;
+    stopped
 }
 
 /// Links come from other people: only web and mail links go to the browser.
@@ -249,19 +309,12 @@ fn edit_externally(text: &str, terminal: &mut ratatui::DefaultTerminal) -> Resul
         .unwrap_or_else(|| "vi".into());
     let mut words = editor.split_whitespace();
     let program = words.next().unwrap_or("vi");
-    let _ = execute!(
-        std::io::stdout(),
-        DisableMouseCapture,
-        DisableBracketedPaste
-    );
-    ratatui::restore();
+    leave_screen();
     let status = std::process::Command::new(program)
         .args(words)
         .arg(file.path())
         .status();
-    *terminal = ratatui::init();
-    let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
-    terminal.clear()?;
+    enter_screen(terminal)?;
     let status = status.with_context(|| format!("running {editor}"))?;
     if !status.success() {
         return Err(anyhow!(

@@ -3,10 +3,14 @@
 //! sequences on the app, and the bytes a hostile corpus puts on a terminal.
 #![allow(clippy::unwrap_used)]
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tend::budget::Reading;
+use tend::clock::Zone;
 use tend::config::Config;
 use tend::demo::Demo;
 use tend::store::Store;
@@ -21,11 +25,28 @@ fn now() -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// The first reading of a session's clock.
+fn start() -> Reading {
+    Reading::new(now(), Duration::ZERO)
+}
+
+fn utc() -> Zone {
+    Zone::Fixed(chrono::FixedOffset::east_opt(0).unwrap())
+}
+
 /// The demo week at a fixed "now"; the directory must outlive the app.
 fn demo_app(width: u16, height: u16) -> (App, tempfile::TempDir) {
     let (store, config, dir) = Demo::build(now()).unwrap().into_parts();
     (
-        App::new(store, config, Keymap::default(), now(), (width, height)).unwrap(),
+        App::new(
+            store,
+            config,
+            Keymap::default(),
+            start(),
+            utc(),
+            (width, height),
+        )
+        .unwrap(),
         dir,
     )
 }
@@ -38,7 +59,8 @@ fn empty_app(width: u16, height: u16) -> (App, tempfile::TempDir) {
             store,
             Config::default(),
             Keymap::default(),
-            now(),
+            start(),
+            utc(),
             (width, height),
         )
         .unwrap(),
@@ -192,7 +214,7 @@ fn panes_show_what_they_should() {
         screen.join("\n")
     );
     assert!(
-        screen[23].starts_with(" answered 0 · done 0 · snoozed 0"),
+        screen[23].starts_with(" ◷ 30:00 left ▯▯▯▯▯▯▯▯▯▯  answered 0 · done 0 "),
         "{}",
         screen[23]
     );
@@ -217,7 +239,7 @@ fn panes_show_what_they_should() {
     // Hints follow the keymap: rebinding reply changes what the bar says.
     let (store, config, _dir2) = Demo::build(now()).unwrap().into_parts();
     let keymap = Keymap::with_overrides([("a", "reply")]).unwrap();
-    app = App::new(store, config, keymap, now(), (80, 24)).unwrap();
+    app = App::new(store, config, keymap, start(), utc(), (80, 24)).unwrap();
     let screen = rows(&render(&app, 80, 24));
     assert!(
         screen[23].trim_end().ends_with("a reply  ? help  q quit"),
@@ -298,8 +320,11 @@ fn drafts_are_kept_when_leaving_and_saved_on_the_clock() {
     key(&mut app, KeyCode::Enter);
     type_text(&mut app, "half a thought");
     // Two seconds later the tick saves it without any other key.
-    app.update(Event::Tick(now() + chrono::Duration::seconds(3)))
-        .unwrap();
+    app.update(Event::Tick(Reading::new(
+        now() + chrono::Duration::seconds(3),
+        Duration::from_secs(3),
+    )))
+    .unwrap();
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('k'));
@@ -507,7 +532,8 @@ fn hostile_text_puts_nothing_on_the_terminal_but_text_and_styling() {
         store,
         Config::default(),
         Keymap::default(),
-        now(),
+        start(),
+        utc(),
         (120, 40),
     )
     .unwrap();
@@ -607,7 +633,8 @@ fn a_draft_from_an_earlier_session_shows_when_its_conversation_is_selected() {
             Store::open(&path).unwrap(),
             config.clone(),
             Keymap::default(),
-            now(),
+            start(),
+            utc(),
             (120, 40),
         )
         .unwrap();
@@ -620,7 +647,8 @@ fn a_draft_from_an_earlier_session_shows_when_its_conversation_is_selected() {
         Store::open(&path).unwrap(),
         config,
         Keymap::default(),
-        now(),
+        start(),
+        utc(),
         (120, 40),
     )
     .unwrap();

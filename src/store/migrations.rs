@@ -19,6 +19,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0002_drafts.sql",
         include_str!("../../assets/migrations/0002_drafts.sql"),
     ),
+    (
+        3,
+        "0003_budget.sql",
+        include_str!("../../assets/migrations/0003_budget.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -5,6 +5,8 @@
 //! Reads: a conversation's thread, the person behind it, their other
 //! conversations on every platform.
 
+use std::time::Duration;
+
 use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -154,6 +156,17 @@ fn record_action(
     Ok(())
 }
 
+/// The active time spent on the action just recorded (the pace comes from it).
+fn record_spent(tx: &Transaction<'_>, spent: Option<Duration>) -> Result<()> {
+    if let Some(spent) = spent {
+        tx.execute(
+            "UPDATE actions SET active_ms = ?1 WHERE id = last_insert_rowid()",
+            [i64::try_from(spent.as_millis()).unwrap_or(i64::MAX)],
+        )?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// The newest `limit` messages of a conversation, oldest first.
     pub fn thread(&self, conversation: i64, limit: usize) -> Result<Thread> {
@@ -299,13 +312,15 @@ impl Store {
     }
 
     /// Stores the user's reply as an outbound message (the conversation is
-    /// answered), drops the draft, and records the action. Returns the
-    /// message's id. `my_handle` is the user's handle on that platform, if known.
+    /// answered), drops the draft, and records the action with the active
+    /// time `spent` on it in the session. Returns the message's id.
+    /// `my_handle` is the user's handle on that platform, if known.
     pub fn reply(
         &mut self,
         conversation: i64,
         text: &str,
         my_handle: Option<&str>,
+        spent: Option<Duration>,
         now: DateTime<Utc>,
     ) -> Result<i64> {
         if text.trim().is_empty() {
@@ -352,12 +367,19 @@ impl Store {
             Some(&before),
             &json!({}),
         )?;
+        record_spent(&tx, spent)?;
         tx.commit()?;
         Ok(message)
     }
 
-    /// No reply needed: what waits now is dealt with; a newer message re-opens it.
-    pub fn mark_done(&mut self, conversation: i64, now: DateTime<Utc>) -> Result<()> {
+    /// No reply needed: what waits now is dealt with; a newer message re-opens
+    /// it. `spent` is the active time the session spent on it.
+    pub fn mark_done(
+        &mut self,
+        conversation: i64,
+        spent: Option<Duration>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let tx = self.write()?;
         let before = before(&tx, conversation)?;
         tx.execute(
@@ -375,6 +397,7 @@ impl Store {
             Some(&before),
             &detail,
         )?;
+        record_spent(&tx, spent)?;
         tx.commit()?;
         Ok(())
     }
@@ -787,10 +810,11 @@ mod tests {
                 ta,
                 "Yes, CSV export is in 0.9.",
                 Some("me@social.example"),
+                None,
                 start,
             )
             .unwrap();
-        store.mark_done(te, start).unwrap();
+        store.mark_done(te, None, start).unwrap();
         store.snooze(tg, at("2026-06-14T09:00:00Z"), start).unwrap();
         assert!(store.tag(ana, "Customer", start).unwrap());
         assert!(
@@ -853,7 +877,9 @@ mod tests {
     fn done_counts_what_waited_then_and_a_newer_message_reopens_from_itself() {
         let (_dir, mut store) = seeded();
         let te = conversation(&store, "te");
-        store.mark_done(te, at("2026-06-13T09:00:00Z")).unwrap();
+        store
+            .mark_done(te, None, at("2026-06-13T09:00:00Z"))
+            .unwrap();
         let mut ingest = store
             .ingest(at("2026-06-13T10:00:00Z"), HashSet::new())
             .unwrap();
@@ -900,7 +926,9 @@ mod tests {
         let (_dir, mut store) = seeded();
         let ta = conversation(&store, "ta");
         let now = at("2026-06-13T09:00:00Z");
-        store.reply(ta, "zebracrossing reply", None, now).unwrap();
+        store
+            .reply(ta, "zebracrossing reply", None, None, now)
+            .unwrap();
         let found = |store: &Store| -> i64 {
             store
                 .conn
@@ -930,7 +958,9 @@ mod tests {
     fn undo_stays_within_the_session() {
         let (_dir, mut store) = seeded();
         let tg = conversation(&store, "tg");
-        store.mark_done(tg, at("2026-06-12T20:00:00Z")).unwrap();
+        store
+            .mark_done(tg, None, at("2026-06-12T20:00:00Z"))
+            .unwrap();
         let session_start = at("2026-06-13T09:00:00Z");
         assert_eq!(store.undo_last(session_start, session_start).unwrap(), None);
         assert!(
@@ -976,7 +1006,7 @@ mod tests {
         assert_eq!(store.draft(ta).unwrap().as_deref(), Some("half a thought"));
         store.save_draft(ta, "  ", now).unwrap();
         assert_eq!(store.draft(ta).unwrap(), None);
-        assert!(store.reply(ta, " \n", None, now).is_err());
+        assert!(store.reply(ta, " \n", None, None, now).is_err());
         assert_eq!(store.thread(ta, 10).unwrap().state, ConversationState::Open);
     }
 

@@ -5,8 +5,7 @@
 
 use anyhow::Result;
 use chrono::{
-    DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
-    Weekday,
+    DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday,
 };
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
@@ -16,6 +15,9 @@ use ratatui::layout::{Position, Rect};
 use super::editor::Editor;
 use super::keymap::{Command, Context, Keymap};
 use super::layout::{Areas, MIN_HEIGHT, MIN_WIDTH};
+use super::timer::SessionTimer;
+use crate::budget::{self, Away, Reading};
+use crate::clock::Zone;
 use crate::config::Config;
 use crate::model::{Platform, parse_span};
 use crate::sla;
@@ -38,7 +40,9 @@ pub enum Event {
     Mouse(MouseEvent),
     Resize(u16, u16),
     /// The clock: sent before every other event and once a second.
-    Tick(DateTime<Utc>),
+    Tick(Reading),
+    /// Back on the screen after `Ctrl-Z` or `$EDITOR`.
+    Resumed,
     /// The text `$EDITOR` left in the file when the user came back.
     Edited(String),
 }
@@ -50,6 +54,8 @@ pub enum Effect {
     OpenUrl(String),
     /// Suspend the screen and let the user edit this text in `$VISUAL`/`$EDITOR`.
     EditExternally(String),
+    /// `Ctrl-Z`: give the terminal back to the shell until it resumes tend.
+    Suspend,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +82,8 @@ pub enum Mode {
 pub enum Menu {
     Snooze,
     Tag,
+    /// Today's budget is used up: how to go on.
+    Spent,
 }
 
 impl Menu {
@@ -84,6 +92,7 @@ impl Menu {
         match self {
             Menu::Snooze => "Snooze until",
             Menu::Tag => "Tag (again to remove)",
+            Menu::Spent => "Today's budget is spent",
         }
     }
 
@@ -92,7 +101,14 @@ impl Menu {
         match self {
             Menu::Snooze => &SNOOZE_CHOICES,
             Menu::Tag => &TAG_CHOICES,
+            Menu::Spent => &SPENT_CHOICES,
         }
+    }
+
+    /// Whether the last entry lets the user type their own answer.
+    #[must_use]
+    pub fn ends_with_typing(self) -> bool {
+        self != Menu::Spent
     }
 }
 
@@ -103,6 +119,11 @@ pub const SNOOZE_CHOICES: [&str; 4] = [
     "a date or time…",
 ];
 pub const TAG_CHOICES: [&str; 5] = ["customer", "lead", "advocate", "vip", "another tag…"];
+pub const SPENT_CHOICES: [&str; 3] = [
+    "wrap up: finish the reply in hand, quit",
+    "+10 min (overtime)",
+    "keep going (overtime)",
+];
 
 /// What the right pane shows for the selected conversation.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,8 +169,13 @@ pub struct App {
     replied_link: Option<String>,
     pub counts: Counts,
     pub size: (u16, u16),
-    /// Local time for the thread's timestamps, fixed at start (tests use UTC).
-    pub zone: chrono::FixedOffset,
+    /// Local time for timestamps and budget days (tests use UTC).
+    pub zone: Zone,
+    /// The latest reading of the clock.
+    reading: Reading,
+    pub timer: SessionTimer,
+    /// "Wrap up" was chosen: saving or leaving the reply in hand quits.
+    pub wrap_up: bool,
     pub quit: bool,
 }
 
@@ -158,9 +184,12 @@ impl App {
         store: Store,
         config: Config,
         keymap: Keymap,
-        now: DateTime<Utc>,
+        at: Reading,
+        zone: Zone,
         size: (u16, u16),
     ) -> Result<App> {
+        let now = at.wall;
+        let timer = SessionTimer::start(&store, &config.budget, zone, at)?;
         let mut app = App {
             store,
             config,
@@ -185,7 +214,10 @@ impl App {
             replied_link: None,
             counts: Counts::default(),
             size,
-            zone: Utc.fix(),
+            zone,
+            reading: at,
+            timer,
+            wrap_up: false,
             quit: false,
         };
         app.refresh(None)?;
@@ -222,9 +254,52 @@ impl App {
     /// Handles one event. Errors are the store's; the caller shows them and
     /// goes on (nothing typed is lost: the editor keeps its text).
     pub fn update(&mut self, event: Event) -> Result<Vec<Effect>> {
+        // Time up to this event counts for the conversation selected until now.
+        let counted = self.count_time(&event);
+        let effects = self.handle(event);
+        if let Err(err) = counted {
+            self.status = Some(format!(
+                "Active time not saved yet (tend tries again): {err:#}"
+            ));
+        }
+        self.timer
+            .select(self.selected_item().map(|item| item.conversation_id));
+        self.offer_choices_when_spent();
+        effects
+    }
+
+    /// Feeds the budget timer: readings, and input from the user.
+    fn count_time(&mut self, event: &Event) -> Result<()> {
+        match event {
+            Event::Tick(at) => {
+                self.reading = *at;
+                self.now = at.wall;
+                self.timer.tick(*at)
+            }
+            Event::Key(key) if key.kind == KeyEventKind::Release => Ok(()),
+            Event::Key(_) | Event::Paste(_) | Event::Mouse(_) => self.timer.input(self.reading),
+            Event::Resumed => self.timer.come_back(self.reading),
+            Event::Resize(..) | Event::Edited(_) => Ok(()),
+        }
+    }
+
+    /// When the budget runs out, the prompt waits until the user is browsing:
+    /// it never takes the keyboard from a reply, a note or another menu.
+    fn offer_choices_when_spent(&mut self) {
+        let fits = self.size.0 >= MIN_WIDTH && self.size.1 >= MIN_HEIGHT;
+        if self.mode == Mode::Browse && fits && !self.quit && self.timer.today().prompt_due() {
+            self.mode = Mode::Menu {
+                menu: Menu::Spent,
+                choice: 0,
+                typing: None,
+            };
+        }
+    }
+
+    fn handle(&mut self, event: Event) -> Result<Vec<Effect>> {
         match event {
             Event::Tick(now) => {
-                self.now = now;
+                let now = now.wall;
                 if self.draft_dirty && (now - self.draft_saved_at).num_seconds() >= DRAFT_SAVE_EVERY
                 {
                     self.save_draft()?;
@@ -262,6 +337,7 @@ impl App {
                 self.mouse(mouse);
                 Ok(Vec::new())
             }
+            Event::Resumed => Ok(Vec::new()),
             Event::Key(key) if key.kind == KeyEventKind::Release => Ok(Vec::new()),
             Event::Key(key) => self.key(key),
         }
@@ -274,6 +350,12 @@ impl App {
             self.save_draft()?;
             self.quit = true;
             return Ok(Vec::new());
+        }
+        // ctrl-z hands the terminal back to the shell, as everywhere.
+        if key.code == KeyCode::Char('z') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.save_draft()?;
+            self.timer.leave(self.reading, Away::Suspended)?;
+            return Ok(vec![Effect::Suspend]);
         }
         let command = self.keymap.command(self.context(), key);
         // The too-small screen promises nothing happens: only quitting does.
@@ -326,13 +408,23 @@ impl App {
             Command::Edit => {
                 if self.selected_item().is_some() {
                     self.open_reply()?;
-                    return Ok(vec![Effect::EditExternally(self.editor.text())]);
+                    return self.hand_to_editor();
                 }
+            }
+            Command::Pause => {
+                self.timer.toggle_pause(self.reading)?;
+                self.status = Some(if self.timer.activity() == budget::Activity::Paused {
+                    "Timer paused: nothing counts until you resume.".into()
+                } else {
+                    "Timer running.".into()
+                });
             }
             Command::Done => {
                 if let Some(item) = self.selected_item() {
                     let id = item.conversation_id;
-                    self.store.mark_done(id, self.now)?;
+                    let spent = self.timer.spent_on(id);
+                    self.store.mark_done(id, Some(spent), self.now)?;
+                    self.timer.forget(id);
                     self.counts.done += 1;
                     self.status = Some("Done. u undoes it.".into());
                     self.refresh(Some(self.selected))?;
@@ -402,10 +494,11 @@ impl App {
                 self.save_draft()?;
                 self.mode = Mode::Browse;
                 self.focus = Pane::Queue;
+                if self.wrap_up {
+                    self.quit = true;
+                }
             }
-            Some(Command::EditTyping) => {
-                return Ok(vec![Effect::EditExternally(self.editor.text())]);
-            }
+            Some(Command::EditTyping) => return self.hand_to_editor(),
             // The message being answered may be above the box: page through it.
             _ if key.code == KeyCode::PageDown => self.scroll_thread(5),
             _ if key.code == KeyCode::PageUp => {
@@ -465,8 +558,12 @@ impl App {
                         typing: None,
                     }
                 }
+                // A stray key must not answer the budget prompt; esc does.
+                Pick::Cancel if menu == Menu::Spent && key.code != KeyCode::Esc => {}
+                Pick::Cancel if menu == Menu::Spent => self.when_spent(2)?,
                 Pick::Cancel => self.mode = Mode::Browse,
-                Pick::Chosen(chosen) if chosen == last => {
+                Pick::Chosen(chosen) if menu == Menu::Spent => self.when_spent(chosen)?,
+                Pick::Chosen(chosen) if chosen == last && menu.ends_with_typing() => {
                     self.mode = Mode::Menu {
                         menu,
                         choice: chosen,
@@ -483,6 +580,7 @@ impl App {
                         self.snooze_until(until)?;
                     }
                     Menu::Tag => self.toggle_tag(TAG_CHOICES[chosen])?,
+                    Menu::Spent => {}
                 },
             }
             return Ok(Vec::new());
@@ -510,6 +608,7 @@ impl App {
                     }
                 }
                 Menu::Tag => self.toggle_tag(&editor.text())?,
+                Menu::Spent => {}
             },
             _ => {
                 edit(&mut editor, key);
@@ -521,6 +620,45 @@ impl App {
             }
         }
         Ok(Vec::new())
+    }
+
+    /// The choice made when the budget ran out (`SPENT_CHOICES`).
+    fn when_spent(&mut self, choice: usize) -> Result<()> {
+        self.mode = Mode::Browse;
+        match choice {
+            0 => {
+                self.wrap_up = true;
+                if self.draft_visible() {
+                    self.open_reply()?;
+                    self.status = Some("Wrapping up: save the reply and tend quits.".into());
+                } else {
+                    self.save_draft()?;
+                    self.quit = true;
+                }
+            }
+            1 => {
+                self.timer.extend()?;
+                self.status = Some("Ten more minutes, counted as overtime.".into());
+            }
+            _ => {
+                self.timer.keep_going()?;
+                self.status =
+                    Some("Keep going: overtime is counted, no more prompts today.".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Leaves the screen to `$EDITOR` with the draft; the timer counts the
+    /// time away the way `budget::Away::Editor` says.
+    fn hand_to_editor(&mut self) -> Result<Vec<Effect>> {
+        self.timer.leave(
+            self.reading,
+            Away::Editor {
+                since: self.reading.mono,
+            },
+        )?;
+        Ok(vec![Effect::EditExternally(self.editor.text())])
     }
 
     fn toggle_tag(&mut self, typed: &str) -> Result<()> {
@@ -605,7 +743,10 @@ impl App {
             .get(&platform)
             .and_then(|handles| handles.0.first())
             .cloned();
-        self.store.reply(id, &text, mine.as_deref(), self.now)?;
+        let spent = self.timer.spent_on(id);
+        self.store
+            .reply(id, &text, mine.as_deref(), Some(spent), self.now)?;
+        self.timer.forget(id);
         self.counts.answered += 1;
         self.editor = Editor::new();
         self.draft_for = None;
@@ -619,6 +760,9 @@ impl App {
             "Saved and copied · u undoes".into()
         });
         self.refresh(Some(self.selected))?;
+        if self.wrap_up {
+            self.quit = true;
+        }
         Ok(vec![Effect::Copy(text)])
     }
 
@@ -737,6 +881,14 @@ impl App {
         if self.mode == Mode::Reply {
             self.draft_dirty = true;
         }
+    }
+
+    /// The session ends (quit, a signal, the terminal gone): what was typed
+    /// and the time counted are written, both tried even if one fails.
+    pub fn finish(&mut self, at: Reading) -> Result<()> {
+        let saved = self.save_draft();
+        let timed = self.timer.finish(at);
+        saved.and(timed)
     }
 
     /// Writes the reply being typed, if it changed since the last save.
@@ -865,8 +1017,15 @@ impl App {
     /// The summary printed after the session.
     #[must_use]
     pub fn summary(&self) -> String {
+        let today = self.timer.today();
+        let day = if today.spent() {
+            format!("+{} overtime today", budget::clock(today.overtime()))
+        } else {
+            format!("{} left today", budget::clock(today.left()))
+        };
         format!(
-            "answered {} · done {} · snoozed {} · still open {} · overdue {}",
+            "{} active ({day}) · answered {} · done {} · snoozed {} · still open {} · overdue {}",
+            budget::clock(self.timer.session_total()),
             self.counts.answered,
             self.counts.done,
             self.counts.snoozed,

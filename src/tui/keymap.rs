@@ -70,6 +70,7 @@ commands! {
     Tag = "tag", Browse, "tag the person";
     Note = "note", Browse, "edit the note on the person";
     Undo = "undo", Browse, "undo the last action (again: the one before)";
+    Pause = "pause", Browse, "pause or resume the budget timer";
     Help = "help", Browse, "this help";
     Quit = "quit", Browse, "quit (drafts are kept)";
     Send = "send", Typing, "save (the reply is also copied)";
@@ -240,6 +241,7 @@ const DEFAULTS: &[(&str, Command)] = &[
     ("t", Command::Tag),
     ("n", Command::Note),
     ("u", Command::Undo),
+    ("p", Command::Pause),
     ("?", Command::Help),
     ("q", Command::Quit),
     ("ctrl-s", Command::Send),

@@ -12,9 +12,12 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use std::time::Duration;
+
 use super::app::{App, Menu, Mode};
 use super::keymap::Command;
 use super::layout::Areas;
+use crate::budget::{self, Activity};
 use crate::sanitize::display_width;
 
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
@@ -45,7 +48,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
                     .as_ref()
                     .and_then(|d| d.person.as_ref())
                     .map(|p| p.tags.clone()),
-                Menu::Snooze => None,
+                Menu::Snooze | Menu::Spent => None,
             };
             let marked = marked.unwrap_or_default();
             overlay::menu(
@@ -63,29 +66,44 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     }
 }
 
-/// Session counts and the last message on the left, key hints on the right.
+/// The budget on the left, then the last message (or the session's counts),
+/// key hints on the right. On narrow screens the counts shorten so that the
+/// three most important hints still fit.
 fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let counts = format!(
-        " answered {} · done {} · snoozed {} ",
-        app.counts.answered, app.counts.done, app.counts.snoozed
-    );
-    let mut spans = vec![Span::styled(
-        counts,
-        Style::new().fg(Color::Black).bg(Color::Gray),
-    )];
+    const KEEP_HINTS: usize = 3;
+    let width = usize::from(area.width);
+    let mut spans = vec![budget(app, width >= 100)];
+    let mut hints = hints(app);
     if let Some(status) = &app.status {
         // Status lines can quote tags and names: other people's text, made safe.
         spans.push(Span::styled(
             format!(" {}", crate::sanitize::sanitize_line(status)),
             Style::new().fg(Color::Yellow),
         ));
+    } else {
+        let counts = &app.counts;
+        let longest_first = [
+            format!(
+                " answered {} · done {} · snoozed {}",
+                counts.answered, counts.done, counts.snoozed
+            ),
+            format!(" answered {} · done {}", counts.answered, counts.done),
+            format!(" answered {}", counts.answered),
+        ];
+        let important = hints[hints.len().saturating_sub(KEEP_HINTS)..].join("  ");
+        let taken = display_width(&spans[0].content) + display_width(&important) + 3;
+        if let Some(counts) = longest_first
+            .into_iter()
+            .find(|counts| taken + display_width(counts) <= width)
+        {
+            spans.push(Span::styled(counts, Style::new().fg(Color::Gray)));
+        }
     }
     let used: usize = spans.iter().map(|span| display_width(&span.content)).sum();
     // At least two spaces between the status text and the hints, one after them.
-    let available = usize::from(area.width).saturating_sub(used);
+    let available = width.saturating_sub(used);
     let room = available.saturating_sub(3);
     // The hints are listed most important last; drop from the front until they fit.
-    let mut hints = hints(app);
     while !hints.is_empty() && display_width(&hints.join("  ")) > room {
         hints.remove(0);
     }
@@ -95,6 +113,79 @@ fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App) {
         spans.push(Span::styled(hints, Style::new().fg(Color::DarkGray)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Time left today and a gauge of time used, coloured by how it stands:
+/// running, the last five minutes, spent, overtime; "paused" or "idle" when
+/// the timer is not counting.
+fn budget(app: &App, wide: bool) -> Span<'static> {
+    const LAST_MINUTES: Duration = Duration::from_secs(5 * 60);
+    let today = app.timer.today();
+    let state = match app.timer.activity() {
+        Activity::Paused => "paused · ",
+        Activity::Idle => "idle · ",
+        Activity::Counting | Activity::Away => "",
+    };
+    let extended = today.budget + today.extension;
+    let (text, colour) = if !today.spent() {
+        let colour = if today.left() <= LAST_MINUTES {
+            Color::Yellow
+        } else {
+            Color::Green
+        };
+        let of = if wide {
+            format!(" of {}", budget::clock(today.budget))
+        } else {
+            String::new()
+        };
+        (
+            format!(
+                "{} left{of} {}",
+                budget::clock(today.left()),
+                gauge(today.used, today.budget)
+            ),
+            colour,
+        )
+    } else if today.extension > Duration::ZERO && today.used < extended {
+        (
+            format!(
+                "overtime +{} · {} of +{} left",
+                budget::clock(today.overtime()),
+                budget::clock(extended.saturating_sub(today.used)),
+                budget::clock(today.extension)
+            ),
+            Color::Magenta,
+        )
+    } else if today.keep_going || today.extension > Duration::ZERO {
+        (
+            format!("overtime +{}", budget::clock(today.overtime())),
+            Color::Magenta,
+        )
+    } else {
+        (
+            format!("budget spent · {} used", budget::clock(today.used)),
+            Color::Red,
+        )
+    };
+    let style = if state.is_empty() {
+        Style::new().fg(Color::Black).bg(colour)
+    } else {
+        Style::new().fg(Color::Black).bg(Color::DarkGray)
+    };
+    Span::styled(format!(" ◷ {state}{text} "), style)
+}
+
+/// Ten cells, filled for the part of the budget used.
+fn gauge(used: Duration, budget: Duration) -> String {
+    const CELLS: u128 = 10;
+    let filled = if budget.is_zero() {
+        CELLS
+    } else {
+        (used.as_millis() * CELLS / budget.as_millis()).min(CELLS)
+    };
+    (0..CELLS)
+        .map(|cell| if cell < filled { '▮' } else { '▯' })
+        .collect()
 }
 
 /// The keys that matter now, from the active keymap, least important first.
@@ -111,6 +202,11 @@ fn hints(app: &App) -> Vec<String> {
         Mode::Menu { .. } => {
             return vec!["enter pick".into(), "esc cancel".into()];
         }
+        Mode::Browse if app.timer.activity() == Activity::Paused => &[
+            (Command::Help, "help"),
+            (Command::Quit, "quit"),
+            (Command::Pause, "resume"),
+        ],
         Mode::Browse if app.queue.is_empty() => &[
             (Command::Undo, "undo"),
             (Command::Help, "help"),

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::bold;
+use crate::sanitize::display_width;
 use crate::tui::app::App;
 use crate::tui::editor::Editor;
 use crate::tui::keymap::{Command, Context};
@@ -107,7 +108,7 @@ pub fn help(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .help(Context::Browse)
         .into_iter()
         .filter(|(_, what)| {
-            ![Command::Up, Command::Bottom]
+            ![Command::Up, Command::Bottom, Command::Quit]
                 .iter()
                 .any(|c| c.help() == *what)
         })
@@ -119,6 +120,9 @@ pub fn help(frame: &mut Frame<'_>, area: Rect, app: &App) {
         } else if *what == Command::Top.help() {
             *keys = pair(Command::Top, Command::Bottom);
             *what = "first / last conversation";
+        } else if *what == Command::Help.help() {
+            *keys = pair(Command::Help, Command::Quit);
+            *what = "this help / quit (drafts are kept)";
         }
     }
     section("In the queue and thread", browse);
@@ -155,7 +159,14 @@ pub fn menu(
     marked: &[String],
 ) {
     let height = u16::try_from(choices.len()).unwrap_or(8) + if typing.is_some() { 4 } else { 2 };
-    let inner = centered_box(frame, area, 40, height, title);
+    let widest = choices
+        .iter()
+        .map(|choice| display_width(choice))
+        .chain([display_width(title)])
+        .max()
+        .unwrap_or(0);
+    let width = u16::try_from(widest + 8).unwrap_or(u16::MAX).max(40);
+    let inner = centered_box(frame, area, width, height, title);
     let mut lines: Vec<Line<'_>> = choices
         .iter()
         .enumerate()
