@@ -3,6 +3,7 @@
 //! command path is testable below `main`.
 
 mod add;
+mod budget;
 mod export;
 mod import;
 mod inbox;
@@ -54,6 +55,9 @@ pub enum Command {
     Add(add::AddArgs),
     /// The queue, non-interactively: open conversations, the longest waiting first.
     Inbox(inbox::InboxArgs),
+    /// Today's engagement budget: time used, left, overtime and pace; `set`
+    /// changes it from today on.
+    Budget(budget::BudgetArgs),
     /// Write every message as JSONL that `tend import` takes back.
     Export(export::ExportArgs),
     /// Show which files tend uses, or print the commented default config.
@@ -131,6 +135,7 @@ pub fn run(
         Some(Command::Import(args)) => import::run(&args, context, out, err),
         Some(Command::Add(args)) => add::run(&args, context, out),
         Some(Command::Inbox(args)) => inbox::run(&args, context, out),
+        Some(Command::Budget(args)) => budget::run(&args, context, out),
         Some(Command::Export(args)) => export::run(&args, context, err, out),
         Some(Command::Config(args)) => run_config(&args, context, out),
     }

@@ -270,3 +270,50 @@ fn sigterm_restores_the_terminal_and_keeps_what_was_typed() {
         1
     );
 }
+
+#[test]
+fn kill_9_loses_at_most_one_heartbeat_of_active_time() {
+    let home = seeded_home();
+    let launched = Instant::now();
+    let tmux = Tmux::start(&home, "timer");
+    let first_frame = Instant::now();
+    // Twelve seconds of browsing, a key every few hundred milliseconds.
+    while first_frame.elapsed() < Duration::from_secs(12) {
+        tmux.keys(&["j"]);
+        tmux.keys(&["k"]);
+    }
+    let pid = tmux.tend_pid();
+    assert!(
+        Command::new("kill")
+            .args(["-9", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let killed = Instant::now();
+    tmux.wait_for("EXITED 137");
+    let stored = || home.count("SELECT coalesce(sum(active_ms), 0) FROM timer_segments");
+    let active = stored();
+    let ran = i64::try_from((killed - launched).as_millis()).unwrap();
+    let seen = i64::try_from((killed - first_frame).as_millis()).unwrap();
+    eprintln!("stored {active} ms; worked {seen} ms; the process ran {ran} ms");
+    // At most one heartbeat (5 s) plus the tick in progress is lost.
+    let allowed_loss = i64::try_from(tend::tui::timer::HEARTBEAT.as_millis()).unwrap() + 2000;
+    assert!(
+        active <= ran,
+        "{active} ms stored, the process ran {ran} ms"
+    );
+    assert!(
+        active >= seen - allowed_loss,
+        "{active} ms stored after {seen} ms of work"
+    );
+    // The dead process counts nothing more.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(stored(), active);
+    assert_eq!(home.count("SELECT count(*) FROM timer_sessions"), 1);
+    let integrity: String = home
+        .peek()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+}

@@ -3,109 +3,21 @@
 //! sequences on the app, and the bytes a hostile corpus puts on a terminal.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use common::screen::*;
+
 use ratatui::Terminal;
-use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tend::budget::Reading;
-use tend::clock::Zone;
 use tend::config::Config;
 use tend::demo::Demo;
 use tend::store::Store;
 use tend::tui::app::{App, Event, Mode};
 use tend::tui::keymap::Keymap;
-
-const NOW: &str = "2026-11-22T12:00:00Z";
-
-fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(NOW)
-        .unwrap()
-        .with_timezone(&Utc)
-}
-
-/// The first reading of a session's clock.
-fn start() -> Reading {
-    Reading::new(now(), Duration::ZERO)
-}
-
-fn utc() -> Zone {
-    Zone::Fixed(chrono::FixedOffset::east_opt(0).unwrap())
-}
-
-/// The demo week at a fixed "now"; the directory must outlive the app.
-fn demo_app(width: u16, height: u16) -> (App, tempfile::TempDir) {
-    let (store, config, dir) = Demo::build(now()).unwrap().into_parts();
-    (
-        App::new(
-            store,
-            config,
-            Keymap::default(),
-            start(),
-            utc(),
-            (width, height),
-        )
-        .unwrap(),
-        dir,
-    )
-}
-
-fn empty_app(width: u16, height: u16) -> (App, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("tend.db")).unwrap();
-    (
-        App::new(
-            store,
-            Config::default(),
-            Keymap::default(),
-            start(),
-            utc(),
-            (width, height),
-        )
-        .unwrap(),
-        dir,
-    )
-}
-
-fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| tend::tui::view::draw(frame, app))
-        .unwrap();
-    terminal
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-        .unwrap();
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.update(Event::Key(KeyEvent::new(
-        KeyCode::Char(c),
-        KeyModifiers::CONTROL,
-    )))
-    .unwrap();
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-/// The screen as text, one line per row, for assertions on single lines.
-fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
-    let buffer = terminal.backend().buffer();
-    (0..buffer.area.height)
-        .map(|y| {
-            (0..buffer.area.width)
-                .map(|x| buffer[(x, y)].symbol().to_owned())
-                .collect::<String>()
-        })
-        .collect()
-}
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 

@@ -210,3 +210,83 @@ impl Store {
         Ok((budget::pace(&mut samples), count))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Minutes;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+    }
+
+    fn credit(day: &str, end: &str, seconds: u64) -> Credit {
+        Credit {
+            day: day.parse().unwrap(),
+            end: at(end),
+            span: Duration::from_secs(seconds),
+        }
+    }
+
+    #[test]
+    fn overlapping_sessions_add_only_what_no_other_session_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tend.db");
+        let mut one = Store::open(&path).unwrap();
+        let mut two = Store::open(&path).unwrap();
+        let (a, b) = (
+            one.begin_timer_session(at("2026-11-22T10:00:00Z")).unwrap(),
+            two.begin_timer_session(at("2026-11-22T10:05:00Z")).unwrap(),
+        );
+        // A: 10:00–10:10. B: 10:05–10:20, written in two beats. A again 10:30.
+        one.record_active(a, &[credit("2026-11-22", "2026-11-22T10:10:00Z", 600)], &[])
+            .unwrap();
+        two.record_active(b, &[credit("2026-11-22", "2026-11-22T10:12:00Z", 420)], &[])
+            .unwrap();
+        two.record_active(b, &[credit("2026-11-22", "2026-11-22T10:20:00Z", 480)], &[])
+            .unwrap();
+        one.record_active(a, &[credit("2026-11-22", "2026-11-22T10:31:00Z", 60)], &[])
+            .unwrap();
+        let day = "2026-11-22".parse().unwrap();
+        assert_eq!(one.used_on(day).unwrap(), Duration::from_secs(21 * 60));
+        // A session's own segments are not compared with each other: a clock
+        // set back within one session loses nothing.
+        one.record_active(a, &[credit("2026-11-22", "2026-11-22T10:31:00Z", 60)], &[])
+            .unwrap();
+        assert_eq!(one.used_on(day).unwrap(), Duration::from_secs(22 * 60));
+    }
+
+    #[test]
+    fn a_past_day_keeps_the_budget_it_was_used_with() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("tend.db")).unwrap();
+        let session = store
+            .begin_timer_session(at("2026-11-20T10:00:00Z"))
+            .unwrap();
+        let friday: NaiveDate = "2026-11-20".parse().unwrap();
+        store
+            .record_active(
+                session,
+                &[credit("2026-11-20", "2026-11-20T10:10:00Z", 600)],
+                &[(friday, 1800)],
+            )
+            .unwrap();
+        let config = config::Budget {
+            minutes: Minutes(50),
+            ..config::Budget::default()
+        };
+        let sunday: NaiveDate = "2026-11-22".parse().unwrap();
+        let past = store.day_budget(friday, sunday, &config).unwrap();
+        assert_eq!(past.budget, Duration::from_secs(1800));
+        assert_eq!(past.used, Duration::from_secs(600));
+        // Seen as today, the day follows the config.
+        let live = store.day_budget(friday, friday, &config).unwrap();
+        assert_eq!(live.budget, Duration::from_secs(3000));
+        // A day never used follows the settings and config too.
+        let unused: NaiveDate = "2026-11-19".parse().unwrap();
+        assert_eq!(
+            store.day_budget(unused, sunday, &config).unwrap().budget,
+            Duration::from_secs(3000)
+        );
+    }
+}

@@ -221,6 +221,8 @@ impl App {
             quit: false,
         };
         app.refresh(None)?;
+        app.timer
+            .select(app.selected_item().map(|item| item.conversation_id));
         Ok(app)
     }
 
@@ -414,7 +416,8 @@ impl App {
             Command::Pause => {
                 self.timer.toggle_pause(self.reading)?;
                 self.status = Some(if self.timer.activity() == budget::Activity::Paused {
-                    "Timer paused: nothing counts until you resume.".into()
+                    let resume = self.keymap.hint(Command::Pause, "resumes");
+                    format!("Timer paused · {}", resume.unwrap_or_default())
                 } else {
                     "Timer running.".into()
                 });

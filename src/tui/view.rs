@@ -199,6 +199,9 @@ fn hints(app: &App) -> Vec<String> {
         ],
         Mode::Note(_) => &[(Command::Leave, "close"), (Command::Send, "save")],
         Mode::Help => return vec!["any key closes".into()],
+        Mode::Menu {
+            menu: Menu::Spent, ..
+        } => return vec!["enter pick".into(), "esc keep going".into()],
         Mode::Menu { .. } => {
             return vec!["enter pick".into(), "esc cancel".into()];
         }

@@ -2,6 +2,8 @@
 //! the real `tend` binary.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod screen;
+
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};

@@ -1,0 +1,405 @@
+//! The budget in the session, on a simulated clock (readings are events):
+//! the status bar in each of its states, the prompt when the budget is spent
+//! and what each choice does, pause, suspend and `$EDITOR`, the active time
+//! recorded per conversation, and two sessions open at once.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use chrono::{NaiveDate, TimeDelta};
+use common::screen::*;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::style::Color;
+use tend::budget::{Credit, Reading};
+use tend::demo::Demo;
+use tend::store::Store;
+use tend::tui::app::{App, Effect, Event, Menu, Mode};
+use tend::tui::keymap::Keymap;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+fn secs(seconds: u64) -> Duration {
+    Duration::from_secs(seconds)
+}
+
+/// Writes `used` of today's budget as an earlier session would have.
+fn spend_earlier(store: &mut Store, used: Duration) {
+    if used.is_zero() {
+        return;
+    }
+    let earlier = store
+        .begin_timer_session(now() - TimeDelta::hours(2))
+        .unwrap();
+    let credit = Credit {
+        day: today(),
+        end: now() - TimeDelta::hours(1),
+        span: used,
+    };
+    store.record_active(earlier, &[credit], &[]).unwrap();
+}
+
+/// The demo week with `used` of today's 30 minutes spent earlier.
+fn session(used: Duration, width: u16, height: u16) -> (App, tempfile::TempDir) {
+    let (mut store, config, dir) = Demo::build(now()).unwrap().into_parts();
+    spend_earlier(&mut store, used);
+    let app = App::new(
+        store,
+        config,
+        Keymap::default(),
+        start(),
+        utc(),
+        (width, height),
+    )
+    .unwrap();
+    (app, dir)
+}
+
+/// The session's clock: a reading each second; working means the mouse
+/// moves each second too (input that changes nothing else).
+struct Clock {
+    seconds: u64,
+}
+
+impl Clock {
+    fn new() -> Clock {
+        Clock { seconds: 0 }
+    }
+
+    fn reading(&self) -> Reading {
+        Reading::new(
+            now() + TimeDelta::seconds(self.seconds as i64),
+            secs(self.seconds),
+        )
+    }
+
+    fn wait(&mut self, app: &mut App, seconds: u64) {
+        for _ in 0..seconds {
+            self.seconds += 1;
+            app.update(Event::Tick(self.reading())).unwrap();
+        }
+    }
+
+    fn work(&mut self, app: &mut App, seconds: u64) {
+        for _ in 0..seconds {
+            self.wait(app, 1);
+            app.update(Event::Mouse(MouseEvent {
+                kind: MouseEventKind::Moved,
+                column: 0,
+                row: 0,
+                modifiers: KeyModifiers::NONE,
+            }))
+            .unwrap();
+        }
+    }
+}
+
+fn status_line(app: &App, width: u16) -> String {
+    let height = if width > 100 { 48 } else { 24 };
+    rows(&render(app, width, height))[usize::from(height) - 1].clone()
+}
+
+/// The background colour of the budget's part of the status bar.
+fn budget_colour(app: &App) -> Color {
+    let terminal = render(app, 80, 24);
+    terminal.backend().buffer()[(1, 23)].bg
+}
+
+fn stored_ms(dir: &tempfile::TempDir) -> i64 {
+    Store::open(&dir.path().join("demo.db"))
+        .unwrap()
+        .used_on(today())
+        .unwrap()
+        .as_millis() as i64
+}
+
+fn spent_prompt(app: &App) -> bool {
+    matches!(
+        app.mode,
+        Mode::Menu {
+            menu: Menu::Spent,
+            ..
+        }
+    )
+}
+
+#[test]
+fn snapshot_the_status_bar_in_each_state() {
+    for width in [80_u16, 160] {
+        let mut table = String::new();
+        let mut line = |name: &str, app: &App| {
+            writeln!(table, "{name:<12}|{}", status_line(app, width)).unwrap();
+        };
+
+        let (mut app, _dir) = session(secs(12 * 60 + 18), width, 48);
+        let mut clock = Clock::new();
+        line("counting", &app);
+        clock.work(&mut app, 3);
+        line("3 s later", &app);
+        assert_eq!(budget_colour(&app), Color::Green);
+        key(&mut app, KeyCode::Char('p'));
+        clock.work(&mut app, 30);
+        line("paused", &app);
+        assert_eq!(budget_colour(&app), Color::DarkGray);
+        key(&mut app, KeyCode::Char('p'));
+        clock.wait(&mut app, 200);
+        line("idle", &app);
+        assert_eq!(budget_colour(&app), Color::DarkGray);
+
+        let (app, _dir) = session(secs(26 * 60), width, 48);
+        line("last 5 min", &app);
+        assert_eq!(budget_colour(&app), Color::Yellow);
+
+        // The budget runs out while a reply is being typed: the bar says so.
+        let (mut app, _dir) = session(secs(29 * 60 + 55), width, 48);
+        let mut clock = Clock::new();
+        key(&mut app, KeyCode::Enter);
+        type_text(&mut app, "On it");
+        clock.work(&mut app, 8);
+        line("spent", &app);
+        assert_eq!(budget_colour(&app), Color::Red);
+        ctrl(&mut app, 's');
+        assert!(spent_prompt(&app));
+        key(&mut app, KeyCode::Char('2'));
+        clock.work(&mut app, 4);
+        line("+10 min", &app);
+        assert_eq!(budget_colour(&app), Color::Magenta);
+
+        let (mut app, _dir) = session(secs(31 * 60), width, 48);
+        Clock::new().work(&mut app, 1);
+        key(&mut app, KeyCode::Char('3'));
+        line("overtime", &app);
+        assert_eq!(budget_colour(&app), Color::Magenta);
+
+        insta::assert_snapshot!(format!("status_bar_{width}"), table);
+    }
+}
+
+#[test]
+fn snapshot_the_budget_spent_prompt() {
+    let (mut app, _dir) = session(secs(30 * 60), 80, 24);
+    Clock::new().wait(&mut app, 1);
+    assert!(spent_prompt(&app));
+    insta::assert_snapshot!("spent_prompt_80x24", rows(&render(&app, 80, 24)).join("\n"));
+}
+
+#[test]
+fn the_prompt_waits_for_the_reply_being_typed_and_loses_nothing() {
+    let (mut app, dir) = session(secs(29 * 60 + 50), 120, 40);
+    let mut clock = Clock::new();
+    key(&mut app, KeyCode::Enter);
+    type_text(&mut app, "Yes, the export keeps ");
+    clock.work(&mut app, 30);
+    // Spent 20 seconds ago; the box still has the keyboard.
+    assert_eq!(app.mode, Mode::Reply);
+    type_text(&mut app, "your tags.");
+    assert_eq!(app.editor.text(), "Yes, the export keeps your tags.");
+    ctrl(&mut app, 's');
+    assert!(spent_prompt(&app), "{:?}", app.mode);
+    let conn = rusqlite::Connection::open(dir.path().join("demo.db")).unwrap();
+    let stored: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM messages WHERE text = 'Yes, the export keeps your tags.'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 1);
+    // A stray key does not answer the prompt.
+    key(&mut app, KeyCode::Char('d'));
+    assert!(spent_prompt(&app));
+    assert_eq!(app.counts.done, 0);
+}
+
+#[test]
+fn wrap_up_finishes_the_reply_in_hand_then_quits() {
+    let (mut app, dir) = session(secs(29 * 60 + 58), 120, 40);
+    let mut clock = Clock::new();
+    key(&mut app, KeyCode::Enter);
+    type_text(&mut app, "Half an answer");
+    key(&mut app, KeyCode::Esc);
+    clock.work(&mut app, 5);
+    assert!(spent_prompt(&app));
+    key(&mut app, KeyCode::Char('1'));
+    assert_eq!(app.mode, Mode::Reply, "the draft in hand is reopened");
+    assert!(!app.quit);
+    type_text(&mut app, ", now whole.");
+    ctrl(&mut app, 's');
+    assert!(app.quit);
+    let conn = rusqlite::Connection::open(dir.path().join("demo.db")).unwrap();
+    let stored: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM messages WHERE text = 'Half an answer, now whole.'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 1);
+
+    // With nothing in hand, wrap up quits at once.
+    let (mut app, _dir) = session(secs(30 * 60), 120, 40);
+    Clock::new().wait(&mut app, 1);
+    key(&mut app, KeyCode::Enter);
+    assert!(app.quit);
+}
+
+#[test]
+fn ten_more_minutes_are_overtime_and_the_prompt_comes_back_after_them() {
+    let (mut app, dir) = session(secs(30 * 60), 120, 40);
+    let mut clock = Clock::new();
+    clock.work(&mut app, 1);
+    key(&mut app, KeyCode::Char('2'));
+    assert_eq!(app.mode, Mode::Browse);
+    let extension: i64 = rusqlite::Connection::open(dir.path().join("demo.db"))
+        .unwrap()
+        .query_row(
+            "SELECT extension_seconds FROM budget_days WHERE day = '2026-11-22'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(extension, 600);
+    clock.work(&mut app, 9 * 60);
+    assert!(!spent_prompt(&app));
+    clock.work(&mut app, 61);
+    assert!(spent_prompt(&app));
+    assert_eq!(app.timer.today().overtime(), secs(10 * 60 + 2));
+}
+
+#[test]
+fn keep_going_or_esc_means_no_more_prompts_today_in_any_session() {
+    let (mut app, dir) = session(secs(30 * 60), 120, 40);
+    let mut clock = Clock::new();
+    clock.work(&mut app, 1);
+    assert!(spent_prompt(&app));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Browse);
+    clock.work(&mut app, 20 * 60);
+    assert!(!spent_prompt(&app));
+    app.finish(clock.reading()).unwrap();
+    drop(app);
+    // A new session the same day does not ask again.
+    let config = Demo::build(now()).unwrap().into_parts().1;
+    let mut again = App::new(
+        Store::open(&dir.path().join("demo.db")).unwrap(),
+        config,
+        Keymap::default(),
+        start(),
+        utc(),
+        (120, 40),
+    )
+    .unwrap();
+    Clock::new().work(&mut again, 2);
+    assert!(!spent_prompt(&again));
+    assert!(again.timer.today().keep_going);
+}
+
+#[test]
+fn pause_idle_suspend_and_the_editor_count_what_they_should() {
+    let (mut app, dir) = session(Duration::ZERO, 120, 40);
+    let mut clock = Clock::new();
+    clock.work(&mut app, 20);
+    // Paused: mouse and keys go on, nothing counts.
+    key(&mut app, KeyCode::Char('p'));
+    clock.work(&mut app, 60);
+    key(&mut app, KeyCode::Char('p'));
+    clock.work(&mut app, 10);
+    // Idle: only the first two minutes after the last input count.
+    clock.wait(&mut app, 600);
+    // Suspended for five minutes, then back.
+    let effects = app
+        .update(Event::Key(ratatui::crossterm::event::KeyEvent::new(
+            KeyCode::Char('z'),
+            KeyModifiers::CONTROL,
+        )))
+        .unwrap();
+    assert_eq!(effects, vec![Effect::Suspend]);
+    clock.seconds += 300;
+    app.update(Event::Tick(clock.reading())).unwrap();
+    app.update(Event::Resumed).unwrap();
+    clock.work(&mut app, 5);
+    // Ninety seconds in $EDITOR count whole.
+    let effects = app
+        .update(Event::Key(ratatui::crossterm::event::KeyEvent::new(
+            KeyCode::Char('e'),
+            KeyModifiers::NONE,
+        )))
+        .unwrap();
+    assert!(matches!(effects[..], [Effect::EditExternally(_)]));
+    clock.seconds += 90;
+    app.update(Event::Tick(clock.reading())).unwrap();
+    app.update(Event::Resumed).unwrap();
+    app.update(Event::Edited("Written elsewhere".into()))
+        .unwrap();
+    app.finish(clock.reading()).unwrap();
+    let expected = secs(20 + 10 + 120 + 5 + 90);
+    assert_eq!(app.timer.session_total(), expected);
+    assert_eq!(stored_ms(&dir), expected.as_millis() as i64);
+}
+
+#[test]
+fn time_spent_on_a_conversation_is_recorded_with_its_answer_and_makes_the_pace() {
+    let (mut app, dir) = session(Duration::ZERO, 120, 40);
+    let mut clock = Clock::new();
+    clock.work(&mut app, 40);
+    key(&mut app, KeyCode::Char('d'));
+    clock.work(&mut app, 15);
+    key(&mut app, KeyCode::Enter);
+    type_text(&mut app, "Thanks!");
+    clock.work(&mut app, 45);
+    ctrl(&mut app, 's');
+    clock.work(&mut app, 5);
+    key(&mut app, KeyCode::Char('d'));
+    let store = Store::open(&dir.path().join("demo.db")).unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join("demo.db")).unwrap();
+    let spent: Vec<(String, i64)> = conn
+        .prepare("SELECT kind, active_ms FROM actions WHERE active_ms IS NOT NULL ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        spent,
+        vec![
+            ("done".into(), 40_000),
+            ("replied".into(), 60_000),
+            ("done".into(), 5_000)
+        ]
+    );
+    assert_eq!(store.pace(now()).unwrap(), (secs(40), 3));
+    // An undone answer is not part of the pace.
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(store.pace(now()).unwrap(), (secs(50), 2));
+}
+
+#[test]
+fn two_sessions_open_at_once_count_each_second_once() {
+    let (mut first, dir) = session(Duration::ZERO, 120, 40);
+    let config = Demo::build(now()).unwrap().into_parts().1;
+    let mut second = App::new(
+        Store::open(&dir.path().join("demo.db")).unwrap(),
+        config,
+        Keymap::default(),
+        start(),
+        utc(),
+        (120, 40),
+    )
+    .unwrap();
+    let (mut one, mut two) = (Clock::new(), Clock::new());
+    // Both work through the same 60 wall-clock seconds; then the second
+    // alone for 30 more.
+    for _ in 0..60 {
+        one.work(&mut first, 1);
+        two.work(&mut second, 1);
+    }
+    two.work(&mut second, 30);
+    first.finish(one.reading()).unwrap();
+    second.finish(two.reading()).unwrap();
+    assert_eq!(stored_ms(&dir), 90_000);
+    assert_eq!(second.timer.today().used, secs(90));
+}
