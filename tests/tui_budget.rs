@@ -9,7 +9,7 @@ mod common;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use chrono::{NaiveDate, TimeDelta};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use common::screen::*;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseEvent, MouseEventKind};
 use ratatui::style::Color;
@@ -62,17 +62,22 @@ fn session(used: Duration, width: u16, height: u16) -> (App, tempfile::TempDir) 
 /// The session's clock: a reading each second; working means the mouse
 /// moves each second too (input that changes nothing else).
 struct Clock {
+    start: DateTime<Utc>,
     seconds: u64,
 }
 
 impl Clock {
     fn new() -> Clock {
-        Clock { seconds: 0 }
+        Clock::at(now())
+    }
+
+    fn at(start: DateTime<Utc>) -> Clock {
+        Clock { start, seconds: 0 }
     }
 
     fn reading(&self) -> Reading {
         Reading::new(
-            now() + TimeDelta::seconds(self.seconds as i64),
+            self.start + TimeDelta::seconds(self.seconds as i64),
             secs(self.seconds),
         )
     }
@@ -209,10 +214,12 @@ fn the_prompt_waits_for_the_reply_being_typed_and_loses_nothing() {
         )
         .unwrap();
     assert_eq!(stored, 1);
-    // A stray key does not answer the prompt.
+    // A stray key does not answer the prompt; q still quits.
     key(&mut app, KeyCode::Char('d'));
     assert!(spent_prompt(&app));
     assert_eq!(app.counts.done, 0);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
 }
 
 #[test]
@@ -402,4 +409,39 @@ fn two_sessions_open_at_once_count_each_second_once() {
     second.finish(two.reading()).unwrap();
     assert_eq!(stored_ms(&dir), 90_000);
     assert_eq!(second.timer.today().used, secs(90));
+}
+
+#[test]
+fn a_session_across_day_starts_at_moves_to_the_new_day_without_restarting() {
+    // 03:59:30 UTC (the zone is UTC): thirty seconds before the day starts.
+    let start = DateTime::parse_from_rfc3339("2026-11-23T03:59:30Z")
+        .unwrap()
+        .to_utc();
+    let (mut store, config, dir) = Demo::build(start).unwrap().into_parts();
+    spend_earlier(&mut store, secs(29 * 60));
+    let mut app = App::new(
+        store,
+        config,
+        Keymap::default(),
+        Reading::new(start, Duration::ZERO),
+        utc(),
+        (120, 40),
+    )
+    .unwrap();
+    let mut clock = Clock::at(start);
+    clock.work(&mut app, 20);
+    assert_eq!(app.timer.today().day, today());
+    clock.work(&mut app, 40);
+    // The new day has its own budget: no prompt, time counts from zero.
+    assert_eq!(app.timer.today().day, today().succ_opt().unwrap());
+    assert_eq!(app.timer.today().used, secs(30));
+    assert!(!spent_prompt(&app));
+    app.finish(clock.reading()).unwrap();
+    let store = Store::open(&dir.path().join("demo.db")).unwrap();
+    assert_eq!(store.used_on(today()).unwrap(), secs(29 * 60 + 30));
+    assert_eq!(
+        store.used_on(today().succ_opt().unwrap()).unwrap(),
+        secs(30)
+    );
+    assert_eq!(app.timer.session_total(), secs(60));
 }

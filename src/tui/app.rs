@@ -561,7 +561,12 @@ impl App {
                         typing: None,
                     }
                 }
-                // A stray key must not answer the budget prompt; esc does.
+                // A stray key must not answer the budget prompt; esc does,
+                // and quitting still quits.
+                Pick::Cancel if menu == Menu::Spent && command == Some(Command::Quit) => {
+                    self.save_draft()?;
+                    self.quit = true;
+                }
                 Pick::Cancel if menu == Menu::Spent && key.code != KeyCode::Esc => {}
                 Pick::Cancel if menu == Menu::Spent => self.when_spent(2)?,
                 Pick::Cancel => self.mode = Mode::Browse,

@@ -151,7 +151,7 @@ fn budget(app: &App, wide: bool) -> Span<'static> {
             format!(
                 "overtime +{} · {} of +{} left",
                 budget::clock(today.overtime()),
-                budget::clock(extended.saturating_sub(today.used)),
+                budget::clock(extended.saturating_sub(Duration::from_secs(today.used.as_secs()))),
                 budget::clock(today.extension)
             ),
             Color::Magenta,
