@@ -47,16 +47,14 @@ fn spend_earlier(store: &mut Store, used: Duration) {
 fn session(used: Duration, width: u16, height: u16) -> (App, tempfile::TempDir) {
     let (mut store, config, dir) = Demo::build(now()).unwrap().into_parts();
     spend_earlier(&mut store, used);
-    let app = App::new(
-        store,
-        config,
-        Keymap::default(),
-        start(),
-        utc(),
-        (width, height),
-    )
-    .unwrap();
-    (app, dir)
+    (app_on(store, config, width, height), dir)
+}
+
+/// Another session on the store of `dir`, opened at the same "now".
+fn open_again(dir: &tempfile::TempDir) -> App {
+    let config = Demo::build(now()).unwrap().into_parts().1;
+    let store = Store::open(&dir.path().join("demo.db")).unwrap();
+    app_on(store, config, 120, 40)
 }
 
 /// The session's clock: a reading each second; working means the mouse
@@ -290,16 +288,7 @@ fn keep_going_or_esc_means_no_more_prompts_today_in_any_session() {
     app.finish(clock.reading()).unwrap();
     drop(app);
     // A new session the same day does not ask again.
-    let config = Demo::build(now()).unwrap().into_parts().1;
-    let mut again = App::new(
-        Store::open(&dir.path().join("demo.db")).unwrap(),
-        config,
-        Keymap::default(),
-        start(),
-        utc(),
-        (120, 40),
-    )
-    .unwrap();
+    let mut again = open_again(&dir);
     Clock::new().work(&mut again, 2);
     assert!(!spent_prompt(&again));
     assert!(again.timer.today().keep_going);
@@ -387,16 +376,7 @@ fn time_spent_on_a_conversation_is_recorded_with_its_answer_and_makes_the_pace()
 #[test]
 fn two_sessions_open_at_once_count_each_second_once() {
     let (mut first, dir) = session(Duration::ZERO, 120, 40);
-    let config = Demo::build(now()).unwrap().into_parts().1;
-    let mut second = App::new(
-        Store::open(&dir.path().join("demo.db")).unwrap(),
-        config,
-        Keymap::default(),
-        start(),
-        utc(),
-        (120, 40),
-    )
-    .unwrap();
+    let mut second = open_again(&dir);
     let (mut one, mut two) = (Clock::new(), Clock::new());
     // Both work through the same 60 wall-clock seconds; then the second
     // alone for 30 more.

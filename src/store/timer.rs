@@ -8,12 +8,22 @@ use std::time::Duration;
 
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
 use crate::budget::{self, Credit, DayBudget, Setting};
 use crate::config;
 use crate::model::to_micros;
+
+/// Keeps `day`'s budget as it is now: the day's record once it is past.
+fn record_day_budget(tx: &Transaction<'_>, day: NaiveDate, seconds: i64) -> Result<()> {
+    tx.execute(
+        "INSERT INTO budget_days (day, budget_seconds) VALUES (?1, ?2)
+         ON CONFLICT (day) DO UPDATE SET budget_seconds = excluded.budget_seconds",
+        params![day.to_string(), seconds],
+    )?;
+    Ok(())
+}
 
 impl Store {
     /// How long a write waits for the lock. A session's timer writes on its
@@ -75,11 +85,7 @@ impl Store {
             )?;
         }
         for (day, seconds) in budgets {
-            tx.execute(
-                "INSERT INTO budget_days (day, budget_seconds) VALUES (?1, ?2)
-                 ON CONFLICT (day) DO UPDATE SET budget_seconds = excluded.budget_seconds",
-                params![day.to_string(), seconds],
-            )?;
+            record_day_budget(&tx, *day, *seconds)?;
         }
         tx.commit()?;
         Ok(())
@@ -123,11 +129,7 @@ impl Store {
              ON CONFLICT (from_day) DO UPDATE SET budget_seconds = excluded.budget_seconds, set_at = excluded.set_at",
             params![from.to_string(), seconds, to_micros(now)],
         )?;
-        tx.execute(
-            "INSERT INTO budget_days (day, budget_seconds) VALUES (?1, ?2)
-             ON CONFLICT (day) DO UPDATE SET budget_seconds = excluded.budget_seconds",
-            params![from.to_string(), seconds],
-        )?;
+        record_day_budget(&tx, from, seconds)?;
         tx.commit()?;
         Ok(())
     }

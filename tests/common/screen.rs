@@ -34,38 +34,29 @@ pub fn utc() -> Zone {
     Zone::Fixed(chrono::FixedOffset::east_opt(0).unwrap())
 }
 
+/// A session on `store` at the fixed "now", in UTC, with the default keys.
+pub fn app_on(store: Store, config: Config, width: u16, height: u16) -> App {
+    App::new(
+        store,
+        config,
+        Keymap::default(),
+        start(),
+        utc(),
+        (width, height),
+    )
+    .unwrap()
+}
+
 /// The demo week at a fixed "now"; the directory must outlive the app.
 pub fn demo_app(width: u16, height: u16) -> (App, tempfile::TempDir) {
     let (store, config, dir) = Demo::build(now()).unwrap().into_parts();
-    (
-        App::new(
-            store,
-            config,
-            Keymap::default(),
-            start(),
-            utc(),
-            (width, height),
-        )
-        .unwrap(),
-        dir,
-    )
+    (app_on(store, config, width, height), dir)
 }
 
 pub fn empty_app(width: u16, height: u16) -> (App, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("tend.db")).unwrap();
-    (
-        App::new(
-            store,
-            Config::default(),
-            Keymap::default(),
-            start(),
-            utc(),
-            (width, height),
-        )
-        .unwrap(),
-        dir,
-    )
+    (app_on(store, Config::default(), width, height), dir)
 }
 
 pub fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
