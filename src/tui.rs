@@ -45,7 +45,13 @@ pub fn run(store: Store, config: Config, clock: &dyn Clock) -> Result<String> {
     )
     .map_err(|why| anyhow!("[keys]: {why}"))?;
     let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+    // Each ends the session the same way as `q`: draft and time written.
+    for signal in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGQUIT,
+    ] {
         signal_hook::flag::register(signal, Arc::clone(&stop)).context("watching for signals")?;
     }
     let mut terminal = ratatui::init();
@@ -234,7 +240,8 @@ fn leave_screen() {
         std::io::stdout(),
         DisableMouseCapture,
         DisableBracketedPaste,
-        LeaveAlternateScreen
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
     );
     let _ = ratatui::crossterm::terminal::disable_raw_mode();
 }
@@ -252,11 +259,13 @@ fn enter_screen(terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
     Ok(())
 }
 
-/// `Ctrl-Z`: stops the process the way the shell expects (SIGTSTP, with the
-/// terminal restored first); `fg` continues here.
+/// `Ctrl-Z`: stops the way the shell expects, with the terminal restored
+/// first; `fg` continues here. The signal goes to the whole foreground
+/// process group, as the terminal would send it: a wrapper (`cargo run`, a
+/// script) stops too, or the shell would never get the terminal back.
 fn suspend(terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
     leave_screen();
-    let stopped = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)
+    let stopped = rustix::process::kill_current_process_group(rustix::process::Signal::TSTP)
         .context("stopping for the shell");
     enter_screen(terminal)?;
     stopped

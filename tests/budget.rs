@@ -49,7 +49,9 @@ fn spend(home: &Home, used: Duration, hours_ago: i64) {
         end: now() - TimeDelta::hours(hours_ago),
         span: used,
     };
-    store.record_active(session, &[credit], &[]).unwrap();
+    store
+        .record_active(session, &[credit], &tend::config::Budget::default())
+        .unwrap();
 }
 
 #[test]

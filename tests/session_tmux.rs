@@ -61,6 +61,33 @@ impl Tmux {
         tmux
     }
 
+    /// An interactive shell (with job control) in a 100×30 pane.
+    fn shell(name: &str) -> Tmux {
+        let socket = format!("tend-test-{name}-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+            ])
+            .args(["-x", "100", "-y", "30"])
+            .arg("env TERM=xterm-256color PS1='$ ' bash --norc --noprofile -i")
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "tmux is not installed: `apt-get install -y tmux`"
+        );
+        let tmux = Tmux { socket };
+        tmux.wait_for("$");
+        tmux
+    }
+
     fn run(&self, args: &[&str]) -> String {
         let output = Command::new("tmux")
             .args(["-L", &self.socket])
@@ -316,4 +343,42 @@ fn kill_9_loses_at_most_one_heartbeat_of_active_time() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(integrity, "ok");
+}
+
+#[test]
+fn ctrl_z_gives_the_shell_back_and_fg_resumes_without_counting_the_stop() {
+    let home = seeded_home();
+    let tmux = Tmux::shell("suspend");
+    let started = Instant::now();
+    tmux.type_text(&format!(
+        "TEND_DB='{}' TEND_CONFIG='{}' '{}'",
+        home.db().display(),
+        home.config().display(),
+        env!("CARGO_BIN_EXE_tend")
+    ));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Queue (");
+    tmux.keys(&["C-z"]);
+    tmux.wait_for("Stopped");
+    let cursor = tmux.run(&["display-message", "-p", "-t", "t", "#{cursor_flag}"]);
+    assert_eq!(cursor.trim(), "1", "the shell's cursor is visible again");
+    let stopped = Instant::now();
+    std::thread::sleep(Duration::from_secs(4));
+    tmux.type_text("fg");
+    tmux.keys(&["Enter"]);
+    let resumed = Instant::now();
+    tmux.wait_for("Queue (");
+    tmux.keys(&["j"]);
+    tmux.keys(&["q"]);
+    tmux.wait_for("Session: ");
+    let ended = Instant::now();
+    let active = home.count("SELECT coalesce(sum(active_ms), 0) FROM timer_segments");
+    let ran = i64::try_from((ended - started).as_millis()).unwrap();
+    let away = i64::try_from((resumed - stopped).as_millis()).unwrap();
+    eprintln!("{active} ms active of {ran} ms, {away} ms stopped");
+    assert!(active > 0, "the time around the stop counts");
+    assert!(
+        active <= ran - away,
+        "{active} ms active, {ran} ms run, {away} ms stopped"
+    );
 }

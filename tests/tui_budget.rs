@@ -40,7 +40,9 @@ fn spend_earlier(store: &mut Store, used: Duration) {
         end: now() - TimeDelta::hours(1),
         span: used,
     };
-    store.record_active(earlier, &[credit], &[]).unwrap();
+    store
+        .record_active(earlier, &[credit], &tend::config::Budget::default())
+        .unwrap();
 }
 
 /// The demo week with `used` of today's 30 minutes spent earlier.
@@ -57,8 +59,9 @@ fn open_again(dir: &tempfile::TempDir) -> App {
     app_on(store, config, 120, 40)
 }
 
-/// The session's clock: a reading each second; working means the mouse
-/// moves each second too (input that changes nothing else).
+/// The session's clock: a reading each second; working means a mouse
+/// scroll each second too (input that changes nothing else). A pointer
+/// merely moving is not work.
 struct Clock {
     start: DateTime<Utc>,
     seconds: u64,
@@ -90,10 +93,12 @@ impl Clock {
     fn work(&mut self, app: &mut App, seconds: u64) {
         for _ in 0..seconds {
             self.wait(app, 1);
+            // Scrolling down a thread already at its end: input that
+            // changes nothing the tests look at.
             app.update(Event::Mouse(MouseEvent {
-                kind: MouseEventKind::Moved,
-                column: 0,
-                row: 0,
+                kind: MouseEventKind::ScrollDown,
+                column: 70,
+                row: 5,
                 modifiers: KeyModifiers::NONE,
             }))
             .unwrap();
@@ -167,13 +172,14 @@ fn snapshot_the_status_bar_in_each_state() {
         assert_eq!(budget_colour(&app), Color::Red);
         ctrl(&mut app, 's');
         assert!(spent_prompt(&app));
+        clock.wait(&mut app, 1);
         key(&mut app, KeyCode::Char('2'));
-        clock.work(&mut app, 4);
+        clock.work(&mut app, 3);
         line("+10 min", &app);
         assert_eq!(budget_colour(&app), Color::Magenta);
 
         let (mut app, _dir) = session(secs(31 * 60), width, 48);
-        Clock::new().work(&mut app, 1);
+        Clock::new().work(&mut app, 2);
         key(&mut app, KeyCode::Char('3'));
         line("overtime", &app);
         assert_eq!(budget_colour(&app), Color::Magenta);
@@ -247,16 +253,35 @@ fn wrap_up_finishes_the_reply_in_hand_then_quits() {
 
     // With nothing in hand, wrap up quits at once.
     let (mut app, _dir) = session(secs(30 * 60), 120, 40);
-    Clock::new().wait(&mut app, 1);
-    key(&mut app, KeyCode::Enter);
+    Clock::new().wait(&mut app, 2);
+    key(&mut app, KeyCode::Char('1'));
     assert!(app.quit);
+}
+
+#[test]
+fn keys_meant_for_the_queue_do_not_answer_the_prompt() {
+    let (mut app, _dir) = session(secs(30 * 60 - 1), 120, 40);
+    let mut clock = Clock::new();
+    clock.wait(&mut app, 1);
+    assert!(spent_prompt(&app));
+    // Pressed as it opened: Enter (reply), 1 (wrap up), Esc.
+    for code in [KeyCode::Enter, KeyCode::Char('1'), KeyCode::Esc] {
+        key(&mut app, code);
+        assert!(spent_prompt(&app) && !app.quit, "{code:?}");
+    }
+    // A moment later Enter picks what is preselected: ten more minutes.
+    clock.wait(&mut app, 1);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Browse);
+    assert!(!app.quit);
+    assert_eq!(app.timer.today().extension, secs(600));
 }
 
 #[test]
 fn ten_more_minutes_are_overtime_and_the_prompt_comes_back_after_them() {
     let (mut app, dir) = session(secs(30 * 60), 120, 40);
     let mut clock = Clock::new();
-    clock.work(&mut app, 1);
+    clock.work(&mut app, 2);
     key(&mut app, KeyCode::Char('2'));
     assert_eq!(app.mode, Mode::Browse);
     let extension: i64 = rusqlite::Connection::open(dir.path().join("demo.db"))
@@ -272,16 +297,20 @@ fn ten_more_minutes_are_overtime_and_the_prompt_comes_back_after_them() {
     assert!(!spent_prompt(&app));
     clock.work(&mut app, 61);
     assert!(spent_prompt(&app));
-    assert_eq!(app.timer.today().overtime(), secs(10 * 60 + 2));
+    assert_eq!(app.timer.today().overtime(), secs(10 * 60 + 3));
 }
 
 #[test]
-fn keep_going_or_esc_means_no_more_prompts_today_in_any_session() {
+fn esc_asks_again_later_and_keep_going_means_no_more_prompts_today() {
     let (mut app, dir) = session(secs(30 * 60), 120, 40);
     let mut clock = Clock::new();
-    clock.work(&mut app, 1);
+    clock.work(&mut app, 2);
     assert!(spent_prompt(&app));
     key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Browse);
+    clock.work(&mut app, 10 * 60);
+    assert!(spent_prompt(&app), "asked again ten minutes later");
+    key(&mut app, KeyCode::Char('3'));
     assert_eq!(app.mode, Mode::Browse);
     clock.work(&mut app, 20 * 60);
     assert!(!spent_prompt(&app));
@@ -304,8 +333,19 @@ fn pause_idle_suspend_and_the_editor_count_what_they_should() {
     clock.work(&mut app, 60);
     key(&mut app, KeyCode::Char('p'));
     clock.work(&mut app, 10);
-    // Idle: only the first two minutes after the last input count.
+    // Idle: only the first two minutes after the last input count, and a
+    // pointer passing over the window is not input.
     clock.wait(&mut app, 600);
+    for _ in 0..30 {
+        clock.wait(&mut app, 1);
+        app.update(Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Moved,
+            column: 10,
+            row: 10,
+            modifiers: KeyModifiers::NONE,
+        }))
+        .unwrap();
+    }
     // Suspended for five minutes, then back.
     let effects = app
         .update(Event::Key(ratatui::crossterm::event::KeyEvent::new(

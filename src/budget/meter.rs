@@ -81,9 +81,6 @@ pub struct Meter {
     last_input: Option<Duration>,
     paused: bool,
     away: Option<Away>,
-    /// Days only move forward: after the wall clock is set back (or the
-    /// zone changes westward), time keeps counting for the day it was on.
-    last_day: Option<NaiveDate>,
 }
 
 impl Meter {
@@ -95,7 +92,6 @@ impl Meter {
             last_input: None,
             paused: false,
             away: None,
-            last_day: None,
         }
     }
 
@@ -140,7 +136,7 @@ impl Meter {
                 .mono
                 .saturating_sub(since)
                 .min(self.idle_after.saturating_mul(2));
-            credits.extend(self.credit(at.wall, span, days));
+            credits.extend(credit(at.wall, span, days));
         }
         self.last_input = Some(at.mono);
         credits
@@ -184,49 +180,47 @@ impl Meter {
         let span = end.saturating_sub(seen).min(MAX_CREDIT_PER_READING);
         // The wall time `end` happened at: what passed after it is idle time.
         let wall_end = wall_minus(at.wall, at.mono.saturating_sub(end));
-        self.credit(wall_end, span, days)
+        credit(wall_end, span, days)
     }
+}
 
-    /// `span` of active time ending at `end`, split at the start of a day.
-    fn credit<Tz: TimeZone>(
-        &mut self,
-        end: DateTime<Utc>,
-        span: Duration,
-        days: &Days<Tz>,
-    ) -> Vec<Credit> {
-        if span.is_zero() {
-            return Vec::new();
-        }
-        let start = wall_minus(end, span);
-        let floor = self.last_day.unwrap_or(NaiveDate::MIN);
-        let first_day = days.day_of(start).max(floor);
-        let last_day = days.day_of(end).max(floor);
-        self.last_day = Some(last_day);
-        if first_day == last_day {
-            return vec![Credit {
-                day: last_day,
-                end,
-                span,
-            }];
-        }
-        let boundary = days.start_of(last_day).clamp(start, end);
-        let before = (boundary - start).to_std().unwrap_or_default().min(span);
-        [
-            Credit {
-                day: first_day,
-                end: boundary,
-                span: before,
-            },
-            Credit {
-                day: last_day,
-                end,
-                span: span.saturating_sub(before),
-            },
-        ]
-        .into_iter()
-        .filter(|credit| !credit.span.is_zero())
-        .collect()
+/// `span` of active time ending at `end`, split at the start of a day.
+/// The day is the one the wall clock says, even when it says an earlier
+/// day than before (the clock was set back, or the zone moved west):
+/// every session on the machine then agrees on the day of a second, so
+/// overlapping sessions still count it once, and a clock set wrong for a
+/// while costs only that while.
+fn credit<Tz: TimeZone>(end: DateTime<Utc>, span: Duration, days: &Days<Tz>) -> Vec<Credit> {
+    if span.is_zero() {
+        return Vec::new();
     }
+    let start = wall_minus(end, span);
+    let first_day = days.day_of(start);
+    let last_day = days.day_of(end);
+    if first_day >= last_day {
+        return vec![Credit {
+            day: last_day,
+            end,
+            span,
+        }];
+    }
+    let boundary = days.start_of(last_day).clamp(start, end);
+    let before = (boundary - start).to_std().unwrap_or_default().min(span);
+    [
+        Credit {
+            day: first_day,
+            end: boundary,
+            span: before,
+        },
+        Credit {
+            day: last_day,
+            end,
+            span: span.saturating_sub(before),
+        },
+    ]
+    .into_iter()
+    .filter(|credit| !credit.span.is_zero())
+    .collect()
 }
 
 fn wall_minus(wall: DateTime<Utc>, span: Duration) -> DateTime<Utc> {

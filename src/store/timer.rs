@@ -8,12 +8,29 @@ use std::time::Duration;
 
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::Store;
 use crate::budget::{self, Credit, DayBudget, Setting};
 use crate::config;
 use crate::model::to_micros;
+
+fn settings(conn: &Connection) -> Result<Vec<Setting>> {
+    let mut statement = conn
+        .prepare_cached("SELECT from_day, budget_seconds FROM budget_settings ORDER BY from_day")?;
+    let rows = statement.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+    })?;
+    let mut settings = Vec::new();
+    for row in rows {
+        let (from, seconds) = row?;
+        // A row that does not parse was not written by tend; it sets nothing.
+        if let Ok(from) = from.parse() {
+            settings.push(Setting { from, seconds });
+        }
+    }
+    Ok(settings)
+}
 
 /// Keeps `day`'s budget as it is now: the day's record once it is past.
 fn record_day_budget(tx: &Transaction<'_>, day: NaiveDate, seconds: i64) -> Result<()> {
@@ -48,15 +65,17 @@ impl Store {
 
     /// Writes active time measured by `session`, in one transaction. Time
     /// another session already counted over the same wall-clock span is not
-    /// counted again. `budgets` are the budgets of the days credited, kept as
-    /// those days' record.
+    /// counted again. Each day credited keeps its budget as it is now, from
+    /// `config` and the settings read in the same transaction (so a
+    /// `tend budget set` in another terminal is never written over).
     pub fn record_active(
         &mut self,
         session: i64,
         credits: &[Credit],
-        budgets: &[(NaiveDate, i64)],
+        config: &config::Budget,
     ) -> Result<()> {
         let tx = self.write()?;
+        let settings = settings(&tx)?;
         for credit in credits {
             let day = credit.day.to_string();
             let end = to_micros(credit.end);
@@ -84,8 +103,10 @@ impl Store {
                 ],
             )?;
         }
-        for (day, seconds) in budgets {
-            record_day_budget(&tx, *day, *seconds)?;
+        let mut days: Vec<NaiveDate> = credits.iter().map(|c| c.day).collect();
+        days.dedup();
+        for day in days {
+            record_day_budget(&tx, day, budget::budget_for(day, config, &settings))?;
         }
         tx.commit()?;
         Ok(())
@@ -103,21 +124,7 @@ impl Store {
 
     /// Every `tend budget set`, oldest first.
     pub fn budget_settings(&self) -> Result<Vec<Setting>> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT from_day, budget_seconds FROM budget_settings ORDER BY from_day",
-        )?;
-        let rows = statement.query_map([], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
-        })?;
-        let mut settings = Vec::new();
-        for row in rows {
-            let (from, seconds) = row?;
-            // A row that does not parse was not written by tend; it sets nothing.
-            if let Ok(from) = from.parse() {
-                settings.push(Setting { from, seconds });
-            }
-        }
-        Ok(settings)
+        settings(&self.conn)
     }
 
     /// The budget from `from` on (`tend budget set`); `from` is today, whose
@@ -241,20 +248,40 @@ mod tests {
             two.begin_timer_session(at("2026-11-22T10:05:00Z")).unwrap(),
         );
         // A: 10:00–10:10. B: 10:05–10:20, written in two beats. A again 10:30.
-        one.record_active(a, &[credit("2026-11-22", "2026-11-22T10:10:00Z", 600)], &[])
-            .unwrap();
-        two.record_active(b, &[credit("2026-11-22", "2026-11-22T10:12:00Z", 420)], &[])
-            .unwrap();
-        two.record_active(b, &[credit("2026-11-22", "2026-11-22T10:20:00Z", 480)], &[])
-            .unwrap();
-        one.record_active(a, &[credit("2026-11-22", "2026-11-22T10:31:00Z", 60)], &[])
-            .unwrap();
+        one.record_active(
+            a,
+            &[credit("2026-11-22", "2026-11-22T10:10:00Z", 600)],
+            &config::Budget::default(),
+        )
+        .unwrap();
+        two.record_active(
+            b,
+            &[credit("2026-11-22", "2026-11-22T10:12:00Z", 420)],
+            &config::Budget::default(),
+        )
+        .unwrap();
+        two.record_active(
+            b,
+            &[credit("2026-11-22", "2026-11-22T10:20:00Z", 480)],
+            &config::Budget::default(),
+        )
+        .unwrap();
+        one.record_active(
+            a,
+            &[credit("2026-11-22", "2026-11-22T10:31:00Z", 60)],
+            &config::Budget::default(),
+        )
+        .unwrap();
         let day = "2026-11-22".parse().unwrap();
         assert_eq!(one.used_on(day).unwrap(), Duration::from_secs(21 * 60));
         // A session's own segments are not compared with each other: a clock
         // set back within one session loses nothing.
-        one.record_active(a, &[credit("2026-11-22", "2026-11-22T10:31:00Z", 60)], &[])
-            .unwrap();
+        one.record_active(
+            a,
+            &[credit("2026-11-22", "2026-11-22T10:31:00Z", 60)],
+            &config::Budget::default(),
+        )
+        .unwrap();
         assert_eq!(one.used_on(day).unwrap(), Duration::from_secs(22 * 60));
     }
 
@@ -270,7 +297,7 @@ mod tests {
             .record_active(
                 session,
                 &[credit("2026-11-20", "2026-11-20T10:10:00Z", 600)],
-                &[(friday, 1800)],
+                &config::Budget::default(),
             )
             .unwrap();
         let config = config::Budget {

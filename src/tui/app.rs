@@ -29,6 +29,9 @@ const DRAFT_SAVE_EVERY: i64 = 2;
 const THREAD_LIMIT: usize = 200;
 /// Rows of the queue held in memory; the header counts all of them.
 const QUEUE_LIMIT: usize = 1000;
+/// Keys pressed this soon after the budget-spent prompt opens are ignored:
+/// they were meant for what was on the screen before it.
+const SPENT_PROMPT_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 /// While browsing, the queue is read again this often, so snoozed
 /// conversations come back when due and imports from elsewhere show up.
 const QUEUE_REFRESH_EVERY: i64 = 30;
@@ -176,6 +179,8 @@ pub struct App {
     pub timer: SessionTimer,
     /// "Wrap up" was chosen: saving or leaving the reply in hand quits.
     pub wrap_up: bool,
+    /// When the budget-spent prompt opened (monotonic).
+    prompt_opened_at: std::time::Duration,
     pub quit: bool,
 }
 
@@ -218,6 +223,7 @@ impl App {
             reading: at,
             timer,
             wrap_up: false,
+            prompt_opened_at: std::time::Duration::ZERO,
             quit: false,
         };
         app.refresh(None)?;
@@ -279,6 +285,8 @@ impl App {
                 self.timer.tick(*at)
             }
             Event::Key(key) if key.kind == KeyEventKind::Release => Ok(()),
+            // A pointer passing over the window is not the user at work.
+            Event::Mouse(mouse) if mouse.kind == MouseEventKind::Moved => Ok(()),
             Event::Key(_) | Event::Paste(_) | Event::Mouse(_) => self.timer.input(self.reading),
             Event::Resumed => self.timer.come_back(self.reading),
             Event::Resize(..) | Event::Edited(_) => Ok(()),
@@ -290,11 +298,14 @@ impl App {
     fn offer_choices_when_spent(&mut self) {
         let fits = self.size.0 >= MIN_WIDTH && self.size.1 >= MIN_HEIGHT;
         if self.mode == Mode::Browse && fits && !self.quit && self.timer.today().prompt_due() {
+            // The mildest choice is preselected: a key meant for the queue
+            // must not end the session or silence the day.
             self.mode = Mode::Menu {
                 menu: Menu::Spent,
-                choice: 0,
+                choice: 1,
                 typing: None,
             };
+            self.prompt_opened_at = self.reading.mono;
         }
     }
 
@@ -356,7 +367,7 @@ impl App {
         // ctrl-z hands the terminal back to the shell, as everywhere.
         if key.code == KeyCode::Char('z') && key.modifiers.contains(KeyModifiers::CONTROL) {
             self.save_draft()?;
-            self.timer.leave(self.reading, Away::Suspended)?;
+            self.leave_screen(Away::Suspended);
             return Ok(vec![Effect::Suspend]);
         }
         let command = self.keymap.command(self.context(), key);
@@ -410,7 +421,7 @@ impl App {
             Command::Edit => {
                 if self.selected_item().is_some() {
                     self.open_reply()?;
-                    return self.hand_to_editor();
+                    return Ok(self.hand_to_editor());
                 }
             }
             Command::Pause => {
@@ -426,7 +437,7 @@ impl App {
                 if let Some(item) = self.selected_item() {
                     let id = item.conversation_id;
                     let spent = self.timer.spent_on(id);
-                    self.store.mark_done(id, Some(spent), self.now)?;
+                    self.store.mark_done(id, measured(spent), self.now)?;
                     self.timer.forget(id);
                     self.counts.done += 1;
                     self.status = Some("Done. u undoes it.".into());
@@ -501,7 +512,7 @@ impl App {
                     self.quit = true;
                 }
             }
-            Some(Command::EditTyping) => return self.hand_to_editor(),
+            Some(Command::EditTyping) => return Ok(self.hand_to_editor()),
             // The message being answered may be above the box: page through it.
             _ if key.code == KeyCode::PageDown => self.scroll_thread(5),
             _ if key.code == KeyCode::PageUp => {
@@ -568,7 +579,12 @@ impl App {
                     self.quit = true;
                 }
                 Pick::Cancel if menu == Menu::Spent && key.code != KeyCode::Esc => {}
-                Pick::Cancel if menu == Menu::Spent => self.when_spent(2)?,
+                // Keys pressed just as the prompt opened were meant for the queue.
+                _ if menu == Menu::Spent
+                    && self.reading.mono.saturating_sub(self.prompt_opened_at)
+                        < SPENT_PROMPT_GRACE => {}
+                // Esc is "not now": ten more minutes, then ask again.
+                Pick::Cancel if menu == Menu::Spent => self.when_spent(1)?,
                 Pick::Cancel => self.mode = Mode::Browse,
                 Pick::Chosen(chosen) if menu == Menu::Spent => self.when_spent(chosen)?,
                 Pick::Chosen(chosen) if chosen == last && menu.ends_with_typing() => {
@@ -659,14 +675,21 @@ impl App {
 
     /// Leaves the screen to `$EDITOR` with the draft; the timer counts the
     /// time away the way `budget::Away::Editor` says.
-    fn hand_to_editor(&mut self) -> Result<Vec<Effect>> {
-        self.timer.leave(
-            self.reading,
-            Away::Editor {
-                since: self.reading.mono,
-            },
-        )?;
-        Ok(vec![Effect::EditExternally(self.editor.text())])
+    fn hand_to_editor(&mut self) -> Vec<Effect> {
+        let since = self.reading.mono;
+        self.leave_screen(Away::Editor { since });
+        vec![Effect::EditExternally(self.editor.text())]
+    }
+
+    /// Tells the timer the screen is left. Leaving happens whatever the
+    /// store says: the loop sends `Resumed` after, which the timer needs to
+    /// count again; a failed write is shown and retried by the heartbeat.
+    fn leave_screen(&mut self, away: Away) {
+        if let Err(err) = self.timer.leave(self.reading, away) {
+            self.status = Some(format!(
+                "Active time not saved yet (tend tries again): {err:#}"
+            ));
+        }
     }
 
     fn toggle_tag(&mut self, typed: &str) -> Result<()> {
@@ -753,7 +776,7 @@ impl App {
             .cloned();
         let spent = self.timer.spent_on(id);
         self.store
-            .reply(id, &text, mine.as_deref(), Some(spent), self.now)?;
+            .reply(id, &text, mine.as_deref(), measured(spent), self.now)?;
         self.timer.forget(id);
         self.counts.answered += 1;
         self.editor = Editor::new();
@@ -1041,6 +1064,12 @@ impl App {
             self.overdue_total
         )
     }
+}
+
+/// Active time spent on a conversation, when some was measured: one handled
+/// while the timer was paused or idle says nothing about the user's pace.
+fn measured(spent: std::time::Duration) -> Option<std::time::Duration> {
+    (!spent.is_zero()).then_some(spent)
 }
 
 enum Pick {

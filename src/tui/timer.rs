@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use anyhow::Result;
-use chrono::NaiveDate;
 
 use crate::budget::{self, Activity, Away, Credit, DayBudget, Days, Meter, Reading};
 use crate::clock::Zone;
@@ -32,7 +31,9 @@ pub struct SessionTimer {
     days: Days<Zone>,
     config: config::Budget,
     log: Store,
-    session: i64,
+    /// Registered with the first write, so that a session opens even while
+    /// another process holds the store's write lock.
+    session: Option<i64>,
     /// Counted but not written yet.
     pending: Vec<Credit>,
     written_at: Duration,
@@ -50,9 +51,7 @@ pub struct SessionTimer {
 impl SessionTimer {
     /// Starts counting: opening the session is the first input.
     pub fn start(store: &Store, config: &config::Budget, zone: Zone, at: Reading) -> Result<Self> {
-        let mut log = Store::open(store.path())?;
-        log.set_patience(FINAL_PATIENCE)?;
-        let session = log.begin_timer_session(at.wall)?;
+        let log = Store::open(store.path())?;
         log.set_patience(HEARTBEAT_PATIENCE)?;
         let days = Days::new(zone, config.day_starts_at.0);
         let day = days.day_of(at.wall);
@@ -64,7 +63,7 @@ impl SessionTimer {
             days,
             config: config.clone(),
             log,
-            session,
+            session: None,
             pending: Vec::new(),
             written_at: at.mono,
             today,
@@ -187,8 +186,8 @@ impl SessionTimer {
         let activity = self.meter.activity(at.mono);
         let stopped = self.activity == Activity::Counting && activity != Activity::Counting;
         self.activity = activity;
-        let new_day = self.days.day_of(at.wall).max(self.today.day) > self.today.day
-            || self.pending.iter().any(|c| c.day > self.today.day);
+        let new_day = self.days.day_of(at.wall) != self.today.day
+            || self.pending.iter().any(|c| c.day != self.today.day);
         let beat = at.mono.saturating_sub(self.written_at) >= HEARTBEAT;
         if new_day || stopped || (beat && !self.pending.is_empty()) {
             self.written_at = at.mono;
@@ -218,25 +217,17 @@ impl SessionTimer {
     /// Writes what is pending and reads today back (other sessions included).
     fn write(&mut self) -> Result<()> {
         if !self.pending.is_empty() {
+            let session = match self.session {
+                Some(session) => session,
+                None => *self
+                    .session
+                    .insert(self.log.begin_timer_session(self.last.wall)?),
+            };
             let segments = budget::merge(&self.pending);
-            let mut budgets: Vec<(NaiveDate, i64)> = Vec::new();
-            for segment in &segments {
-                if budgets.iter().any(|(day, _)| *day == segment.day) {
-                    continue;
-                }
-                let budget = if segment.day == self.today.day {
-                    self.today.budget
-                } else {
-                    self.log
-                        .day_budget(segment.day, segment.day, &self.config)?
-                        .budget
-                };
-                budgets.push((segment.day, seconds(budget)));
-            }
-            self.log.record_active(self.session, &segments, &budgets)?;
+            self.log.record_active(session, &segments, &self.config)?;
             self.pending.clear();
         }
-        let day = self.days.day_of(self.last.wall).max(self.today.day);
+        let day = self.days.day_of(self.last.wall);
         self.today = self.log.day_budget(day, day, &self.config)?;
         Ok(())
     }

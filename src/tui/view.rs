@@ -201,7 +201,7 @@ fn hints(app: &App) -> Vec<String> {
         Mode::Help => return vec!["any key closes".into()],
         Mode::Menu {
             menu: Menu::Spent, ..
-        } => return vec!["enter pick".into(), "esc keep going".into()],
+        } => return vec!["enter pick".into(), "esc +10 min".into()],
         Mode::Menu { .. } => {
             return vec!["enter pick".into(), "esc cancel".into()];
         }
