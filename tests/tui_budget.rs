@@ -411,6 +411,11 @@ fn time_spent_on_a_conversation_is_recorded_with_its_answer_and_makes_the_pace()
     // An undone answer is not part of the pace.
     key(&mut app, KeyCode::Char('u'));
     assert_eq!(store.pace(now()).unwrap(), (secs(50), 2));
+    // One handled while the timer was paused measured nothing: no sample.
+    key(&mut app, KeyCode::Char('p'));
+    clock.work(&mut app, 30);
+    key(&mut app, KeyCode::Char('d'));
+    assert_eq!(store.pace(now()).unwrap(), (secs(50), 2));
 }
 
 #[test]
@@ -464,4 +469,71 @@ fn a_session_across_day_starts_at_moves_to_the_new_day_without_restarting() {
         secs(30)
     );
     assert_eq!(app.timer.session_total(), secs(60));
+}
+
+#[test]
+fn a_session_opens_and_counts_while_another_process_holds_the_store() {
+    let (mut first, dir) = session(Duration::ZERO, 120, 40);
+    first.finish(start()).unwrap();
+    drop(first);
+    // An import in another process holds the write lock.
+    let importer = rusqlite::Connection::open(dir.path().join("demo.db")).unwrap();
+    importer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let opened = std::time::Instant::now();
+    let mut app = open_again(&dir);
+    assert!(
+        opened.elapsed() < Duration::from_secs(2),
+        "no waiting to open"
+    );
+    let mut clock = Clock::new();
+    clock.work(&mut app, 12);
+    assert_eq!(
+        app.timer.today().used,
+        secs(12),
+        "counted in memory meanwhile"
+    );
+    assert_eq!(stored_ms(&dir), 0);
+    importer.execute_batch("COMMIT").unwrap();
+    // The next heartbeat (every five seconds) writes all of it.
+    clock.work(&mut app, 3);
+    assert_eq!(stored_ms(&dir), 15_000);
+}
+
+#[test]
+fn a_write_that_fails_when_leaving_the_screen_does_not_stop_the_timer() {
+    let (mut app, dir) = session(Duration::ZERO, 120, 40);
+    let mut clock = Clock::new();
+    clock.work(&mut app, 3);
+    // The store refuses timer writes (as a full disk would).
+    let store = rusqlite::Connection::open(dir.path().join("demo.db")).unwrap();
+    store
+        .execute_batch(
+            "CREATE TRIGGER refuse BEFORE INSERT ON timer_segments
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+        )
+        .unwrap();
+    let effects = app
+        .update(Event::Key(ratatui::crossterm::event::KeyEvent::new(
+            KeyCode::Char('z'),
+            KeyModifiers::CONTROL,
+        )))
+        .unwrap();
+    assert_eq!(effects, vec![Effect::Suspend], "suspending still happens");
+    assert!(
+        app.status
+            .as_deref()
+            .unwrap_or_default()
+            .contains("disk full")
+    );
+    store.execute_batch("DROP TRIGGER refuse").unwrap();
+    clock.seconds += 60;
+    app.update(Event::Tick(clock.reading())).unwrap();
+    app.update(Event::Resumed).unwrap();
+    clock.work(&mut app, 10);
+    app.finish(clock.reading()).unwrap();
+    assert_eq!(
+        stored_ms(&dir),
+        13_000,
+        "nothing lost, the stop not counted"
+    );
 }

@@ -286,6 +286,33 @@ mod tests {
     }
 
     #[test]
+    fn a_heartbeat_never_writes_over_a_budget_set_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tend.db");
+        let mut session = Store::open(&path).unwrap();
+        let id = session
+            .begin_timer_session(at("2026-11-22T10:00:00Z"))
+            .unwrap();
+        let day: NaiveDate = "2026-11-22".parse().unwrap();
+        Store::open(&path)
+            .unwrap()
+            .set_budget(day, 45 * 60, at("2026-11-22T10:00:30Z"))
+            .unwrap();
+        session
+            .record_active(
+                id,
+                &[credit("2026-11-22", "2026-11-22T10:01:00Z", 60)],
+                &config::Budget::default(),
+            )
+            .unwrap();
+        let tomorrow = day.succ_opt().unwrap();
+        let recorded = session
+            .day_budget(day, tomorrow, &config::Budget::default())
+            .unwrap();
+        assert_eq!(recorded.budget, Duration::from_secs(45 * 60));
+    }
+
+    #[test]
     fn a_past_day_keeps_the_budget_it_was_used_with() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("tend.db")).unwrap();
