@@ -101,13 +101,24 @@ impl DayBudget {
     /// add up to the budget.
     #[must_use]
     pub fn left(&self) -> Duration {
-        self.budget
-            .saturating_sub(Duration::from_secs(self.used.as_secs()))
+        self.budget.saturating_sub(self.whole_seconds_used())
     }
 
     #[must_use]
     pub fn overtime(&self) -> Duration {
-        Duration::from_secs(self.used.as_secs()).saturating_sub(self.budget)
+        self.whole_seconds_used().saturating_sub(self.budget)
+    }
+
+    /// What is left of the "+10 min" agreed to, while some is.
+    #[must_use]
+    pub fn extension_left(&self) -> Option<Duration> {
+        let extended = self.budget + self.extension;
+        (self.spent() && self.used < extended)
+            .then(|| extended.saturating_sub(self.whole_seconds_used()))
+    }
+
+    fn whole_seconds_used(&self) -> Duration {
+        Duration::from_secs(self.used.as_secs())
     }
 
     #[must_use]

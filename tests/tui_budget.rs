@@ -16,7 +16,7 @@ use ratatui::style::Color;
 use tend::budget::{Credit, Reading};
 use tend::demo::Demo;
 use tend::store::Store;
-use tend::tui::app::{App, Effect, Event, Menu, Mode};
+use tend::tui::app::{App, Effect, Event, Mode};
 use tend::tui::keymap::Keymap;
 
 fn today() -> NaiveDate {
@@ -126,13 +126,7 @@ fn stored_ms(dir: &tempfile::TempDir) -> i64 {
 }
 
 fn spent_prompt(app: &App) -> bool {
-    matches!(
-        app.mode,
-        Mode::Menu {
-            menu: Menu::Spent,
-            ..
-        }
-    )
+    matches!(app.mode, Mode::Spent { .. })
 }
 
 #[test]

@@ -70,7 +70,7 @@ pub enum Away {
     /// open and close it, so the time counts as it would with a key pressed
     /// at each end: at most `idle_after` after opening plus `idle_after`
     /// before closing.
-    Editor { since: Duration },
+    Editor,
 }
 
 #[derive(Debug, Clone)]
@@ -80,7 +80,8 @@ pub struct Meter {
     seen: Option<Duration>,
     last_input: Option<Duration>,
     paused: bool,
-    away: Option<Away>,
+    /// Why and since when (monotonic) the screen is left.
+    away: Option<(Away, Duration)>,
 }
 
 impl Meter {
@@ -114,22 +115,17 @@ impl Meter {
         credits
     }
 
-    #[must_use]
-    pub fn is_paused(&self) -> bool {
-        self.paused
-    }
-
     /// The screen is left: suspended, or handed to `$EDITOR`.
     pub fn leave<Tz: TimeZone>(&mut self, at: Reading, days: &Days<Tz>, away: Away) -> Vec<Credit> {
         let credits = self.advance(at, days);
-        self.away = Some(away);
+        self.away = Some((away, at.mono));
         credits
     }
 
     /// Back on the screen; coming back is input.
     pub fn come_back<Tz: TimeZone>(&mut self, at: Reading, days: &Days<Tz>) -> Vec<Credit> {
         let mut credits = self.advance(at, days);
-        if let Some(Away::Editor { since }) = self.away.take()
+        if let Some((Away::Editor, since)) = self.away.take()
             && !self.paused
         {
             let span = at

@@ -163,18 +163,16 @@ fn a_long_gap_between_readings_counts_at_most_the_cap() {
 #[test]
 fn editor_time_counts_up_to_idle_after_at_each_end() {
     let mut s = Session::new("2026-11-22T10:00:00Z", chrono_tz::UTC);
-    let since = s.mono;
     let at = s.reading();
-    s.meter.leave(at, &s.days, Away::Editor { since });
+    s.meter.leave(at, &s.days, Away::Editor);
     s.mono += secs(90);
     s.wall += TimeDelta::seconds(90);
     let at = s.reading();
     s.credits.extend(s.meter.come_back(at, &s.days));
     assert_eq!(s.total(), secs(90), "a short edit counts whole");
 
-    let since = s.mono;
     let at = s.reading();
-    s.meter.leave(at, &s.days, Away::Editor { since });
+    s.meter.leave(at, &s.days, Away::Editor);
     s.mono += secs(3600);
     s.wall += TimeDelta::seconds(3600);
     let at = s.reading();
@@ -337,10 +335,13 @@ fn spent_overtime_and_the_prompt_follow_used_time() {
     assert!(!day.prompt_due());
     day.used = secs(1800);
     assert!(day.spent() && day.prompt_due());
+    assert_eq!(day.extension_left(), None);
     day.extension = EXTENSION;
     assert!(!day.prompt_due(), "+10 min chosen");
+    assert_eq!(day.extension_left(), Some(secs(600)));
     day.used = secs(2400);
     assert_eq!(day.overtime(), secs(600));
+    assert_eq!(day.extension_left(), None, "the ten minutes are up");
     assert!(day.prompt_due(), "the ten minutes are up");
     day.keep_going = true;
     assert!(!day.prompt_due());

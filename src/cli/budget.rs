@@ -59,7 +59,9 @@ pub(super) fn run(args: &BudgetArgs, context: &Context<'_>, out: &mut dyn Write)
     if let Some(BudgetAction::Set { amount }) = &args.action {
         // Checked before the store is opened: bad input changes nothing.
         let seconds = budget::parse_amount(amount).map_err(|why| anyhow!("budget set: {why}"))?;
-        context.store()?.set_budget(today, seconds, now)?;
+        context
+            .store()?
+            .set_budget(today, seconds, &config.budget, now)?;
         if !args.json {
             let mut note = format!(
                 "From today on, the budget is {} a day.",

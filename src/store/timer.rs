@@ -32,8 +32,10 @@ fn settings(conn: &Connection) -> Result<Vec<Setting>> {
     Ok(settings)
 }
 
-/// Keeps `day`'s budget as it is now: the day's record once it is past.
-fn record_day_budget(tx: &Transaction<'_>, day: NaiveDate, seconds: i64) -> Result<()> {
+/// Keeps `day`'s budget as it is now (from `config` and the settings in the
+/// store): the day's record once it is past. Every `budget_days` row starts here.
+fn record_day_budget(tx: &Transaction<'_>, day: NaiveDate, config: &config::Budget) -> Result<()> {
+    let seconds = budget::budget_for(day, config, &settings(tx)?);
     tx.execute(
         "INSERT INTO budget_days (day, budget_seconds) VALUES (?1, ?2)
          ON CONFLICT (day) DO UPDATE SET budget_seconds = excluded.budget_seconds",
@@ -75,7 +77,6 @@ impl Store {
         config: &config::Budget,
     ) -> Result<()> {
         let tx = self.write()?;
-        let settings = settings(&tx)?;
         for credit in credits {
             let day = credit.day.to_string();
             let end = to_micros(credit.end);
@@ -106,7 +107,7 @@ impl Store {
         let mut days: Vec<NaiveDate> = credits.iter().map(|c| c.day).collect();
         days.dedup();
         for day in days {
-            record_day_budget(&tx, day, budget::budget_for(day, config, &settings))?;
+            record_day_budget(&tx, day, config)?;
         }
         tx.commit()?;
         Ok(())
@@ -129,14 +130,20 @@ impl Store {
 
     /// The budget from `from` on (`tend budget set`); `from` is today, whose
     /// record changes with it.
-    pub fn set_budget(&mut self, from: NaiveDate, seconds: i64, now: DateTime<Utc>) -> Result<()> {
+    pub fn set_budget(
+        &mut self,
+        from: NaiveDate,
+        seconds: i64,
+        config: &config::Budget,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let tx = self.write()?;
         tx.execute(
             "INSERT INTO budget_settings (from_day, budget_seconds, set_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (from_day) DO UPDATE SET budget_seconds = excluded.budget_seconds, set_at = excluded.set_at",
             params![from.to_string(), seconds, to_micros(now)],
         )?;
-        record_day_budget(&tx, from, seconds)?;
+        record_day_budget(&tx, from, config)?;
         tx.commit()?;
         Ok(())
     }
@@ -145,26 +152,29 @@ impl Store {
     pub fn extend_budget(
         &mut self,
         day: NaiveDate,
-        budget_seconds: i64,
+        config: &config::Budget,
         by: Duration,
     ) -> Result<()> {
         let tx = self.write()?;
+        record_day_budget(&tx, day, config)?;
         tx.execute(
-            "INSERT INTO budget_days (day, budget_seconds, extension_seconds) VALUES (?1, ?2, ?3)
-             ON CONFLICT (day) DO UPDATE SET extension_seconds = extension_seconds + excluded.extension_seconds",
-            params![day.to_string(), budget_seconds, i64::try_from(by.as_secs()).unwrap_or(i64::MAX)],
+            "UPDATE budget_days SET extension_seconds = extension_seconds + ?2 WHERE day = ?1",
+            params![
+                day.to_string(),
+                i64::try_from(by.as_secs()).unwrap_or(i64::MAX)
+            ],
         )?;
         tx.commit()?;
         Ok(())
     }
 
     /// "Keep going" when the budget is spent: no more prompts that day.
-    pub fn keep_going(&mut self, day: NaiveDate, budget_seconds: i64) -> Result<()> {
+    pub fn keep_going(&mut self, day: NaiveDate, config: &config::Budget) -> Result<()> {
         let tx = self.write()?;
+        record_day_budget(&tx, day, config)?;
         tx.execute(
-            "INSERT INTO budget_days (day, budget_seconds, keep_going) VALUES (?1, ?2, 1)
-             ON CONFLICT (day) DO UPDATE SET keep_going = 1",
-            params![day.to_string(), budget_seconds],
+            "UPDATE budget_days SET keep_going = 1 WHERE day = ?1",
+            [day.to_string()],
         )?;
         tx.commit()?;
         Ok(())
@@ -296,7 +306,12 @@ mod tests {
         let day: NaiveDate = "2026-11-22".parse().unwrap();
         Store::open(&path)
             .unwrap()
-            .set_budget(day, 45 * 60, at("2026-11-22T10:00:30Z"))
+            .set_budget(
+                day,
+                45 * 60,
+                &config::Budget::default(),
+                at("2026-11-22T10:00:30Z"),
+            )
             .unwrap();
         session
             .record_active(

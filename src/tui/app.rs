@@ -14,7 +14,7 @@ use ratatui::layout::{Position, Rect};
 
 use super::editor::Editor;
 use super::keymap::{Command, Context, Keymap};
-use super::layout::{Areas, MIN_HEIGHT, MIN_WIDTH};
+use super::layout::Areas;
 use super::timer::SessionTimer;
 use crate::budget::{self, Away, Reading};
 use crate::clock::Zone;
@@ -79,14 +79,18 @@ pub enum Mode {
         typing: Option<Editor>,
     },
     Note(Editor),
+    /// Today's budget is used up: how to go on (`SPENT_CHOICES`). Keys in
+    /// the first moment after `opened_at` (monotonic) are ignored.
+    Spent {
+        choice: usize,
+        opened_at: std::time::Duration,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Menu {
     Snooze,
     Tag,
-    /// Today's budget is used up: how to go on.
-    Spent,
 }
 
 impl Menu {
@@ -95,7 +99,6 @@ impl Menu {
         match self {
             Menu::Snooze => "Snooze until",
             Menu::Tag => "Tag (again to remove)",
-            Menu::Spent => "Today's budget is spent",
         }
     }
 
@@ -104,14 +107,7 @@ impl Menu {
         match self {
             Menu::Snooze => &SNOOZE_CHOICES,
             Menu::Tag => &TAG_CHOICES,
-            Menu::Spent => &SPENT_CHOICES,
         }
-    }
-
-    /// Whether the last entry lets the user type their own answer.
-    #[must_use]
-    pub fn ends_with_typing(self) -> bool {
-        self != Menu::Spent
     }
 }
 
@@ -122,6 +118,7 @@ pub const SNOOZE_CHOICES: [&str; 4] = [
     "a date or time…",
 ];
 pub const TAG_CHOICES: [&str; 5] = ["customer", "lead", "advocate", "vip", "another tag…"];
+pub const SPENT_TITLE: &str = "Today's budget is spent";
 pub const SPENT_CHOICES: [&str; 3] = [
     "wrap up: finish the reply in hand, quit",
     "+10 min (overtime)",
@@ -179,8 +176,6 @@ pub struct App {
     pub timer: SessionTimer,
     /// "Wrap up" was chosen: saving or leaving the reply in hand quits.
     pub wrap_up: bool,
-    /// When the budget-spent prompt opened (monotonic).
-    prompt_opened_at: std::time::Duration,
     pub quit: bool,
 }
 
@@ -223,7 +218,6 @@ impl App {
             reading: at,
             timer,
             wrap_up: false,
-            prompt_opened_at: std::time::Duration::ZERO,
             quit: false,
         };
         app.refresh(None)?;
@@ -266,9 +260,7 @@ impl App {
         let counted = self.count_time(&event);
         let effects = self.handle(event);
         if let Err(err) = counted {
-            self.status = Some(format!(
-                "Active time not saved yet (tend tries again): {err:#}"
-            ));
+            self.time_not_saved(&err);
         }
         self.timer
             .select(self.selected_item().map(|item| item.conversation_id));
@@ -296,16 +288,14 @@ impl App {
     /// When the budget runs out, the prompt waits until the user is browsing:
     /// it never takes the keyboard from a reply, a note or another menu.
     fn offer_choices_when_spent(&mut self) {
-        let fits = self.size.0 >= MIN_WIDTH && self.size.1 >= MIN_HEIGHT;
+        let fits = !self.areas().too_small;
         if self.mode == Mode::Browse && fits && !self.quit && self.timer.today().prompt_due() {
             // The mildest choice is preselected: a key meant for the queue
             // must not end the session or silence the day.
-            self.mode = Mode::Menu {
-                menu: Menu::Spent,
+            self.mode = Mode::Spent {
                 choice: 1,
-                typing: None,
+                opened_at: self.reading.mono,
             };
-            self.prompt_opened_at = self.reading.mono;
         }
     }
 
@@ -372,7 +362,7 @@ impl App {
         }
         let command = self.keymap.command(self.context(), key);
         // The too-small screen promises nothing happens: only quitting does.
-        if self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT {
+        if self.areas().too_small {
             if self.mode == Mode::Browse && command == Some(Command::Quit) {
                 self.save_draft()?;
                 self.quit = true;
@@ -391,6 +381,7 @@ impl App {
                 choice,
                 typing,
             } => self.menu_key(key, command, menu, choice, typing),
+            Mode::Spent { choice, opened_at } => self.spent_key(key, command, choice, opened_at),
             Mode::Browse => match command {
                 Some(command) => self.browse(command),
                 None => Ok(Vec::new()),
@@ -574,20 +565,8 @@ impl App {
                 }
                 // A stray key must not answer the budget prompt; esc does,
                 // and quitting still quits.
-                Pick::Cancel if menu == Menu::Spent && command == Some(Command::Quit) => {
-                    self.save_draft()?;
-                    self.quit = true;
-                }
-                Pick::Cancel if menu == Menu::Spent && key.code != KeyCode::Esc => {}
-                // Keys pressed just as the prompt opened were meant for the queue.
-                _ if menu == Menu::Spent
-                    && self.reading.mono.saturating_sub(self.prompt_opened_at)
-                        < SPENT_PROMPT_GRACE => {}
-                // Esc is "not now": ten more minutes, then ask again.
-                Pick::Cancel if menu == Menu::Spent => self.when_spent(1)?,
                 Pick::Cancel => self.mode = Mode::Browse,
-                Pick::Chosen(chosen) if menu == Menu::Spent => self.when_spent(chosen)?,
-                Pick::Chosen(chosen) if chosen == last && menu.ends_with_typing() => {
+                Pick::Chosen(chosen) if chosen == last => {
                     self.mode = Mode::Menu {
                         menu,
                         choice: chosen,
@@ -604,7 +583,6 @@ impl App {
                         self.snooze_until(until)?;
                     }
                     Menu::Tag => self.toggle_tag(TAG_CHOICES[chosen])?,
-                    Menu::Spent => {}
                 },
             }
             return Ok(Vec::new());
@@ -632,7 +610,6 @@ impl App {
                     }
                 }
                 Menu::Tag => self.toggle_tag(&editor.text())?,
-                Menu::Spent => {}
             },
             _ => {
                 edit(&mut editor, key);
@@ -642,6 +619,30 @@ impl App {
                     typing: Some(editor),
                 };
             }
+        }
+        Ok(Vec::new())
+    }
+
+    /// Keys of the budget-spent prompt. A stray key does not answer it, nor
+    /// one pressed as it opened (it was meant for the queue); Esc is "not
+    /// now" (ten more minutes); quitting still quits.
+    fn spent_key(
+        &mut self,
+        key: KeyEvent,
+        command: Option<Command>,
+        choice: usize,
+        opened_at: std::time::Duration,
+    ) -> Result<Vec<Effect>> {
+        let settled = self.reading.mono.saturating_sub(opened_at) >= SPENT_PROMPT_GRACE;
+        match pick(key, choice, SPENT_CHOICES.len()) {
+            Pick::Move(choice) => self.mode = Mode::Spent { choice, opened_at },
+            Pick::Cancel if command == Some(Command::Quit) => {
+                self.save_draft()?;
+                self.quit = true;
+            }
+            Pick::Cancel if settled && key.code == KeyCode::Esc => self.when_spent(1)?,
+            Pick::Chosen(chosen) if settled => self.when_spent(chosen)?,
+            Pick::Cancel | Pick::Chosen(_) => {}
         }
         Ok(Vec::new())
     }
@@ -676,8 +677,7 @@ impl App {
     /// Leaves the screen to `$EDITOR` with the draft; the timer counts the
     /// time away the way `budget::Away::Editor` says.
     fn hand_to_editor(&mut self) -> Vec<Effect> {
-        let since = self.reading.mono;
-        self.leave_screen(Away::Editor { since });
+        self.leave_screen(Away::Editor);
         vec![Effect::EditExternally(self.editor.text())]
     }
 
@@ -686,10 +686,16 @@ impl App {
     /// count again; a failed write is shown and retried by the heartbeat.
     fn leave_screen(&mut self, away: Away) {
         if let Err(err) = self.timer.leave(self.reading, away) {
-            self.status = Some(format!(
-                "Active time not saved yet (tend tries again): {err:#}"
-            ));
+            self.time_not_saved(&err);
         }
+    }
+
+    /// A timer write failed: the time stays in memory and the heartbeat
+    /// tries again; the user is told, and nothing else stops.
+    fn time_not_saved(&mut self, err: &anyhow::Error) {
+        self.status = Some(format!(
+            "Active time not saved yet (tend tries again): {err:#}"
+        ));
     }
 
     fn toggle_tag(&mut self, typed: &str) -> Result<()> {

@@ -75,11 +75,6 @@ impl SessionTimer {
         })
     }
 
-    /// Days are reckoned in this zone from now on.
-    pub fn set_zone(&mut self, zone: Zone) {
-        self.days = Days::new(zone, self.config.day_starts_at.0);
-    }
-
     #[must_use]
     pub fn today(&self) -> &DayBudget {
         &self.today
@@ -144,10 +139,9 @@ impl SessionTimer {
     /// "+10 min": overtime the user agreed to.
     pub fn extend(&mut self) -> Result<()> {
         self.patiently(|timer| {
-            let budget = seconds(timer.today.budget);
             timer
                 .log
-                .extend_budget(timer.today.day, budget, budget::EXTENSION)
+                .extend_budget(timer.today.day, &timer.config, budget::EXTENSION)
         })?;
         self.today.extension += budget::EXTENSION;
         Ok(())
@@ -155,10 +149,7 @@ impl SessionTimer {
 
     /// "Keep going": no more prompts today.
     pub fn keep_going(&mut self) -> Result<()> {
-        self.patiently(|timer| {
-            let budget = seconds(timer.today.budget);
-            timer.log.keep_going(timer.today.day, budget)
-        })?;
+        self.patiently(|timer| timer.log.keep_going(timer.today.day, &timer.config))?;
         self.today.keep_going = true;
         Ok(())
     }
@@ -231,8 +222,4 @@ impl SessionTimer {
         self.today = self.log.day_budget(day, day, &self.config)?;
         Ok(())
     }
-}
-
-fn seconds(span: Duration) -> i64 {
-    i64::try_from(span.as_secs()).unwrap_or(i64::MAX)
 }

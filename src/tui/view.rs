@@ -14,7 +14,7 @@ use ratatui::widgets::Paragraph;
 
 use std::time::Duration;
 
-use super::app::{App, Menu, Mode};
+use super::app::{App, Menu, Mode, SPENT_CHOICES, SPENT_TITLE};
 use super::keymap::Command;
 use super::layout::Areas;
 use crate::budget::{self, Activity};
@@ -47,10 +47,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
                     .detail
                     .as_ref()
                     .and_then(|d| d.person.as_ref())
-                    .map(|p| p.tags.clone()),
-                Menu::Snooze | Menu::Spent => None,
+                    .map_or(&[][..], |p| p.tags.as_slice()),
+                Menu::Snooze => &[],
             };
-            let marked = marked.unwrap_or_default();
             overlay::menu(
                 frame,
                 areas.main,
@@ -58,9 +57,18 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
                 menu.choices(),
                 *choice,
                 typing.as_ref(),
-                &marked,
+                marked,
             );
         }
+        Mode::Spent { choice, .. } => overlay::menu(
+            frame,
+            areas.main,
+            SPENT_TITLE,
+            &SPENT_CHOICES,
+            *choice,
+            None,
+            &[],
+        ),
         Mode::Note(editor) => overlay::note(frame, areas.main, editor, app),
         Mode::Browse | Mode::Reply => {}
     }
@@ -126,7 +134,6 @@ fn budget(app: &App, wide: bool) -> Span<'static> {
         Activity::Idle => "idle · ",
         Activity::Counting | Activity::Away => "",
     };
-    let extended = today.budget + today.extension;
     let (text, colour) = if !today.spent() {
         let colour = if today.left() <= LAST_MINUTES {
             Color::Yellow
@@ -146,12 +153,12 @@ fn budget(app: &App, wide: bool) -> Span<'static> {
             ),
             colour,
         )
-    } else if today.extension > Duration::ZERO && today.used < extended {
+    } else if let Some(extension_left) = today.extension_left() {
         (
             format!(
                 "overtime +{} · {} of +{} left",
                 budget::clock(today.overtime()),
-                budget::clock(extended.saturating_sub(Duration::from_secs(today.used.as_secs()))),
+                budget::clock(extension_left),
                 budget::clock(today.extension)
             ),
             Color::Magenta,
@@ -199,9 +206,7 @@ fn hints(app: &App) -> Vec<String> {
         ],
         Mode::Note(_) => &[(Command::Leave, "close"), (Command::Send, "save")],
         Mode::Help => return vec!["any key closes".into()],
-        Mode::Menu {
-            menu: Menu::Spent, ..
-        } => return vec!["enter pick".into(), "esc +10 min".into()],
+        Mode::Spent { .. } => return vec!["enter pick".into(), "esc +10 min".into()],
         Mode::Menu { .. } => {
             return vec!["enter pick".into(), "esc cancel".into()];
         }
