@@ -79,6 +79,32 @@ impl Sla {
     pub fn hours_for(&self, platform: Platform) -> u32 {
         self.platforms.get(&platform).unwrap_or(&self.hours).0
     }
+
+    /// Where a conversation on `platform` waiting since `since` stands at `now`.
+    #[must_use]
+    pub fn assess(
+        &self,
+        platform: Platform,
+        since: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::sla::Assessment {
+        crate::sla::assess(since, self.hours_for(platform), now)
+    }
+
+    /// How many of the `waiting` conversations are overdue at `now`.
+    #[must_use]
+    pub fn overdue(
+        &self,
+        waiting: &[(Platform, chrono::DateTime<chrono::Utc>)],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> usize {
+        waiting
+            .iter()
+            .filter(|(platform, since)| {
+                self.assess(*platform, *since, now).state == crate::sla::SlaState::Overdue
+            })
+            .count()
+    }
 }
 
 /// The user's own handles, per platform.

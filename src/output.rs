@@ -13,8 +13,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 fn needs_escape(c: char) -> bool {
-    matches!(c, '\u{7f}'..='\u{9f}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
-        | '\u{2066}'..='\u{2069}' | '\u{061c}')
+    matches!(c, '\u{7f}'..='\u{9f}') || crate::sanitize::is_bidi_control(c)
 }
 
 /// `json` with terminal-unsafe characters written as `\uXXXX` escapes.

@@ -300,18 +300,20 @@ fn visible(c: char) -> char {
 /// dodge a reader's eye, and tag characters outside an emoji flag. ZWJ, ZWNJ
 /// and the variation selectors are kept: emoji and several scripts need them.
 fn is_dropped(c: char) -> bool {
+    is_bidi_control(c)
+        || matches!(
+            c,
+            '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{E0000}'..=CANCEL_TAG
+        )
+}
+
+/// Bidi controls: they reorder what a terminal shows. Dropped from shown
+/// text, escaped in JSON output.
+#[must_use]
+pub fn is_bidi_control(c: char) -> bool {
     matches!(
         c,
-        '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{200E}'
-            | '\u{200F}'
-            | '\u{061C}'
-            | '\u{200B}'
-            | '\u{2060}'
-            | '\u{FEFF}'
-            | '\u{00AD}'
-            | '\u{E0000}'..=CANCEL_TAG
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
     )
 }
 

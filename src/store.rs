@@ -196,6 +196,27 @@ impl Store {
     }
 }
 
+/// Adds the text of messages `after < id <= through` to the full-text index.
+/// The index has external content: a removal must repeat exactly what was
+/// added, so both are written here, from one column list.
+fn index_text(tx: &Transaction<'_>, after: i64, through: i64) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO messages_fts (rowid, text, title, author_handle, author_display_name)
+         SELECT id, text, title, author_handle, author_display_name FROM messages
+         WHERE id > ?1 AND id <= ?2",
+        [after, through],
+    )
+}
+
+/// Removes message `id`'s text from the full-text index (before the row goes).
+fn unindex_text(tx: &Transaction<'_>, id: i64) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO messages_fts (messages_fts, rowid, text, title, author_handle, author_display_name)
+         SELECT 'delete', id, text, title, author_handle, author_display_name FROM messages WHERE id = ?1",
+        [id],
+    )
+}
+
 fn explain_for(path: &Path, err: rusqlite::Error) -> anyhow::Error {
     let path = path.to_path_buf();
     match err.sqlite_error_code() {

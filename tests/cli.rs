@@ -486,7 +486,9 @@ fn a_store_from_a_newer_tend_is_refused_untouched() {
         conn.pragma_update(None, "user_version", 99).unwrap();
     }
     let before = std::fs::read(home.db()).unwrap();
-    for args in [vec!["inbox"], vec!["import", "x.jsonl"], vec!["export"]] {
+    let file = fixture("generic.jsonl");
+    let file = file.to_str().unwrap();
+    for args in [vec!["inbox"], vec!["import", file], vec!["export"]] {
         home.tend()
             .args(&args)
             .assert()

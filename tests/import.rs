@@ -596,3 +596,14 @@ fn merging_an_answered_provisional_thread_leaves_it_answered() {
     ]]);
     assert_eq!(together.state_of("Q"), "answered");
 }
+
+#[test]
+fn a_file_that_cannot_be_read_leaves_no_store_behind() {
+    let home = Home::new();
+    home.tend()
+        .args(["import", "nope.csv"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nope.csv"));
+    assert!(!home.db().exists());
+}

@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use anyhow::{Result, bail};
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clap::Args;
 
 use super::Context;
@@ -55,7 +55,7 @@ pub(super) fn run(args: &AddArgs, context: &Context<'_>, out: &mut dyn Write) ->
     let config = context.config()?;
     let now = context.clock.now();
     let created_at = match &args.at {
-        Some(text) => parse_time(text, now, &Local)?,
+        Some(text) => parse_time(text, now, &context.clock.zone())?,
         None => now,
     };
     let external_id = format!(

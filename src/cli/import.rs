@@ -33,8 +33,10 @@ pub(super) fn run(
     notes: &mut dyn Write,
 ) -> Result<()> {
     let config = context.config()?;
-    let mut store = context.store()?;
+    // The source first: a file that cannot be read must not leave an empty
+    // store behind a mistyped --db.
     let source = Source::open(&args.file, context.stdin)?;
+    let mut store = context.store()?;
     let name = source.name.clone();
     let options = ImportOptions {
         format: args.format,

@@ -88,7 +88,7 @@ fn print_queue(
 }
 
 fn json_item(item: &QueueItem, config: &Config, now: DateTime<Utc>) -> InboxItem {
-    let assessment = sla::assess(item.waiting_since, config.sla.hours_for(item.platform), now);
+    let assessment = config.sla.assess(item.platform, item.waiting_since, now);
     InboxItem {
         thread_id: item.thread_id.clone(),
         platform: item.platform.to_string(),
@@ -120,12 +120,7 @@ fn write_table(
         )?;
         return Ok(());
     }
-    let assess =
-        |platform: Platform, since| sla::assess(since, config.sla.hours_for(platform), now);
-    let overdue = waiting
-        .iter()
-        .filter(|(p, since)| assess(*p, *since).state == SlaState::Overdue)
-        .count();
+    let overdue = config.sla.overdue(waiting, now);
     let shown = if queue.len() < waiting.len() {
         format!(" (showing {})", queue.len())
     } else {
@@ -134,7 +129,7 @@ fn write_table(
     writeln!(out, "{} open · {overdue} overdue{shown}", waiting.len())?;
     let assessments: Vec<_> = queue
         .iter()
-        .map(|item| assess(item.platform, item.waiting_since))
+        .map(|item| config.sla.assess(item.platform, item.waiting_since, now))
         .collect();
     let width = terminal_size::terminal_size()
         .map_or(100, |(w, _)| usize::from(w.0))

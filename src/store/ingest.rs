@@ -187,12 +187,7 @@ impl Ingest<'_> {
             conversation_id_before,
             ..
         } = self;
-        tx.execute(
-            "INSERT INTO messages_fts (rowid, text, title, author_handle, author_display_name)
-             SELECT id, text, title, author_handle, author_display_name FROM messages WHERE id > ?1",
-            [message_id_before],
-        )
-        .context("indexing imported text")?;
+        super::index_text(&tx, message_id_before, i64::MAX).context("indexing imported text")?;
         // In id order: neighbouring conversations share pages.
         let mut touched: Vec<(i64, Touch)> = touched.into_iter().collect();
         touched.sort_unstable_by_key(|(conversation, _)| *conversation);

@@ -24,6 +24,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0003_budget.sql",
         include_str!("../../assets/migrations/0003_budget.sql"),
     ),
+    (
+        4,
+        "0004_unused_index.sql",
+        include_str!("../../assets/migrations/0004_unused_index.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

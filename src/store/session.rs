@@ -342,11 +342,7 @@ impl Store {
             params![platform, format!("tend-reply:{conversation}:{at}"), conversation, parent, my_handle, at, text],
         )?;
         let message = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO messages_fts (rowid, text, title, author_handle, author_display_name)
-             SELECT id, text, title, author_handle, author_display_name FROM messages WHERE id = ?1",
-            [message],
-        )?;
+        super::index_text(&tx, message - 1, message)?;
         settle(
             &tx,
             conversation,
@@ -620,11 +616,7 @@ fn unstore_reply(
     let Some(text) = text else {
         return Ok(());
     };
-    tx.execute(
-        "INSERT INTO messages_fts (messages_fts, rowid, text, title, author_handle, author_display_name)
-         SELECT 'delete', id, text, title, author_handle, author_display_name FROM messages WHERE id = ?1",
-        [message],
-    )?;
+    super::unindex_text(tx, message)?;
     tx.execute(
         "UPDATE actions SET message_id = NULL WHERE message_id = ?1",
         [message],

@@ -233,11 +233,9 @@ impl App {
 
     #[must_use]
     pub fn sla(&self, item: &QueueItem) -> sla::Assessment {
-        sla::assess(
-            item.waiting_since,
-            self.config.sla.hours_for(item.platform),
-            self.now,
-        )
+        self.config
+            .sla
+            .assess(item.platform, item.waiting_since, self.now)
     }
 
     /// The key context: typing when an editor has the keyboard.
@@ -987,13 +985,7 @@ impl App {
         self.queue = self.store.queue(self.now, Some(QUEUE_LIMIT))?;
         let waiting = self.store.waiting(self.now)?;
         self.open_total = waiting.len();
-        self.overdue_total = waiting
-            .iter()
-            .filter(|(platform, since)| {
-                sla::assess(*since, self.config.sla.hours_for(*platform), self.now).state
-                    == sla::SlaState::Overdue
-            })
-            .count();
+        self.overdue_total = self.config.sla.overdue(&waiting, self.now);
         self.queue_read_at = self.now;
         let row = current
             .and_then(|id| {
