@@ -131,6 +131,10 @@ pub struct Detail {
     pub thread: Thread,
     pub person: Option<PersonCard>,
     pub others: Vec<ConversationSummary>,
+    /// All of it as drawn `width` columns wide: wrapped when it is loaded
+    /// or the width changes, not on every frame or scroll step.
+    pub lines: Vec<ratatui::text::Line<'static>>,
+    pub width: u16,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -317,6 +321,7 @@ impl App {
             Event::Resize(width, height) => {
                 self.size = (width, height);
                 self.keep_selection_visible();
+                self.wrap_detail();
                 Ok(Vec::new())
             }
             Event::Paste(text) => {
@@ -882,8 +887,22 @@ impl App {
     /// Scrolls the thread down, but not past its end.
     fn scroll_thread(&mut self, lines: u16) {
         let Some(detail) = &self.detail else { return };
-        let max = super::view::conversation::max_scroll(detail, self, self.areas().thread);
+        let height = usize::from(self.areas().thread.height);
+        let max = u16::try_from(detail.lines.len().saturating_sub(height)).unwrap_or(u16::MAX);
         self.thread_scroll = self.thread_scroll.saturating_add(lines).min(max);
+    }
+
+    /// Wraps the right pane's text for the thread's current width, when it
+    /// changed (the reply box changes the thread's height only).
+    fn wrap_detail(&mut self) {
+        let width = self.areas().thread.width;
+        if let Some(detail) = &mut self.detail
+            && (detail.width != width || detail.lines.is_empty())
+        {
+            detail.lines = super::view::conversation::lines(detail, self.zone, usize::from(width));
+            detail.width = width;
+        }
+        self.scroll_thread(0);
     }
 
     /// Whether the reply box takes room under the thread.
@@ -1027,10 +1046,12 @@ impl App {
             thread,
             person,
             others,
+            lines: Vec::new(),
+            width: 0,
         });
         // Open at the newest message: it is the one waiting for an answer.
         self.thread_scroll = u16::MAX;
-        self.scroll_thread(0);
+        self.wrap_detail();
         Ok(())
     }
 

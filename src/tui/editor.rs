@@ -18,6 +18,8 @@ use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+use crate::sanitize::display_width;
+
 /// A tab becomes spaces: a tab character's width depends on where it starts,
 /// which would make columns disagree between the editor and the terminal.
 const TAB_SPACES: &str = "    ";
@@ -291,7 +293,7 @@ impl Editor {
     /// Cursor as (line index, display column within that line).
     #[must_use]
     pub fn cursor(&self) -> (usize, usize) {
-        (self.row, str_width(&self.line()[..self.col]))
+        (self.row, display_width(&self.line()[..self.col]))
     }
 
     /// Wraps the text for a box `width` columns wide and places the cursor in
@@ -330,7 +332,7 @@ impl Editor {
                 .unwrap_or(0);
             let x = rows
                 .get(k)
-                .map_or(0, |range| str_width(&line[range.start..self.col]));
+                .map_or(0, |range| display_width(&line[range.start..self.col]));
             cursor = if x < width {
                 (x, first + k)
             } else if k + 1 == rows.len() {
@@ -421,11 +423,6 @@ fn next_boundary(line: &str, col: usize) -> usize {
         .unwrap_or(line.len())
 }
 
-/// Display width as the terminal draws it: grapheme by grapheme.
-fn str_width(text: &str) -> usize {
-    text.graphemes(true).map(UnicodeWidthStr::width).sum()
-}
-
 /// The byte offset of the last grapheme boundary at or before display column
 /// `goal`: the cursor never lands right of where it was aiming.
 fn offset_at_column(line: &str, goal: usize) -> usize {
@@ -491,6 +488,20 @@ fn chunks(line: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// `text` (any number of lines) wrapped to `width` columns as the editor
+/// wraps: for showing text that is not being edited.
+#[must_use]
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    text.split('\n')
+        .flat_map(|line| {
+            wrap_line(line, width)
+                .into_iter()
+                .map(|range| line[range].to_owned())
+        })
+        .collect()
+}
+
 /// Byte ranges of the visual lines of one line, greedily filled; an empty
 /// line gives one empty range.
 fn wrap_line(line: &str, width: usize) -> Vec<Range<usize>> {
@@ -498,7 +509,7 @@ fn wrap_line(line: &str, width: usize) -> Vec<Range<usize>> {
     let mut start = 0;
     let mut used = 0;
     for chunk in chunks(line) {
-        let chunk_width = str_width(&line[chunk.clone()]);
+        let chunk_width = display_width(&line[chunk.clone()]);
         if used + chunk_width <= width {
             used += chunk_width;
             continue;

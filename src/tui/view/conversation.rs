@@ -9,10 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::{bold, border};
+use crate::clock::Zone;
 use crate::model::{Direction, Platform};
 use crate::sanitize::{author_label, sanitize, sanitize_line, truncate_to_width};
 use crate::tui::app::{App, Detail, Mode, Pane};
-use crate::tui::editor::Editor;
 use crate::tui::keymap::Command;
 use crate::tui::layout::Areas;
 
@@ -25,39 +25,22 @@ pub fn draw(frame: &mut Frame<'_>, areas: &Areas, app: &App) {
         .title(title(detail))
         .border_style(border(app.focus == Pane::Conversation));
     frame.render_widget(block, areas.conversation);
-    let lines = thread_lines(detail, app, usize::from(areas.thread.width));
-    let end = lines.len().saturating_sub(usize::from(areas.thread.height));
-    let scroll = app
-        .thread_scroll
-        .min(u16::try_from(end).unwrap_or(u16::MAX));
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), areas.thread);
+    // Wrapped in `update` (see `App::wrap_detail`); only what shows is copied.
+    let height = usize::from(areas.thread.height);
+    let end = detail.lines.len().saturating_sub(height);
+    let top = usize::from(app.thread_scroll).min(end);
+    let visible = detail.lines[top..].iter().take(height).cloned();
+    frame.render_widget(Paragraph::new(visible.collect::<Vec<_>>()), areas.thread);
     if let Some(area) = areas.reply {
         reply_box(frame, area, app);
     }
 }
 
-/// How far the thread can scroll in `area` before only blank space is left.
-#[must_use]
-pub fn max_scroll(detail: &Detail, app: &App, area: Rect) -> u16 {
-    let lines = thread_lines(detail, app, usize::from(area.width)).len();
-    u16::try_from(lines.saturating_sub(usize::from(area.height))).unwrap_or(u16::MAX)
-}
-
-/// Wraps already-sanitized text to `width` columns with the reply editor's
-/// layout (grapheme- and width-aware; ratatui's own wrap can overflow by a
+/// Already-sanitized text wrapped to `width` columns the way the reply editor
+/// wraps (grapheme- and width-aware; ratatui's own wrap can overflow by a
 /// column on wide characters and eat the border).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    text.split('\n')
-        .flat_map(|line| {
-            let mut editor = Editor::from_text(line);
-            editor.home();
-            editor.layout(width.max(1)).0
-        })
-        .collect()
-}
-
 fn wrapped(text: &str, width: usize, style: Style) -> impl Iterator<Item = Line<'static>> {
-    wrap(text, width)
+    crate::tui::editor::wrap(text, width)
         .into_iter()
         .map(move |line| Line::styled(line, style))
 }
@@ -66,21 +49,17 @@ fn title(detail: &Detail) -> Line<'static> {
     let Some(person) = &detail.person else {
         return Line::from(" (unknown) ");
     };
-    let name = person
-        .display_name
-        .as_deref()
-        .or_else(|| person.handles.first().map(|(_, handle)| handle.as_str()))
-        .unwrap_or("(unknown)");
-    let mut spans = vec![Span::styled(
-        format!(" {} ", sanitize_line(name).trim()),
-        bold(),
-    )];
+    let name = author_label(
+        person.display_name.as_deref(),
+        person.handles.first().map(|(_, handle)| handle.as_str()),
+    );
+    let mut spans = vec![Span::styled(format!(" {name} "), bold())];
     // The handle that is also the name is said once.
     let handles: Vec<String> = person
         .handles
         .iter()
-        .map(|(_, handle)| sanitize_line(handle).into_owned())
-        .filter(|handle| handle.as_str() != name)
+        .map(|(_, handle)| sanitize_line(handle).trim().to_owned())
+        .filter(|handle| *handle != name)
         .collect();
     // Each part ends with its own space, so nothing doubles when one is missing.
     if !handles.is_empty() {
@@ -98,7 +77,10 @@ fn title(detail: &Detail) -> Line<'static> {
     Line::from(spans)
 }
 
-fn thread_lines(detail: &Detail, app: &App, width: usize) -> Vec<Line<'static>> {
+/// The pane's text below the title at `width` columns: the thread, the
+/// person's earlier conversations, their note. Built by `update`, not per frame.
+#[must_use]
+pub fn lines(detail: &Detail, zone: Zone, width: usize) -> Vec<Line<'static>> {
     let dim = Style::new().fg(Color::DarkGray);
     let mut lines = Vec::new();
     if let Some(subject) = &detail.thread.title {
@@ -114,7 +96,7 @@ fn thread_lines(detail: &Detail, app: &App, width: usize) -> Vec<Line<'static>> 
     for message in &detail.thread.messages {
         let when = message
             .created_at
-            .with_timezone(&app.zone)
+            .with_timezone(&zone)
             .format("%b %d %H:%M")
             .to_string();
         let (who, who_style) = match message.direction {
@@ -133,13 +115,20 @@ fn thread_lines(detail: &Detail, app: &App, width: usize) -> Vec<Line<'static>> 
             Span::raw("  "),
             Span::styled(who, who_style),
         ]));
-        let total = message.text.chars().count();
-        let shown: String = message.text.chars().take(PREVIEW_CHARS).collect();
-        lines.extend(wrapped(&sanitize(&shown), width, Style::new()));
-        if total > PREVIEW_CHARS {
+        let cut = message
+            .text
+            .char_indices()
+            .nth(PREVIEW_CHARS)
+            .map_or(message.text.len(), |(at, _)| at);
+        lines.extend(wrapped(
+            &sanitize(&message.text[..cut]),
+            width,
+            Style::new(),
+        ));
+        if cut < message.text.len() {
             let more = format!(
                 "… {} more characters (o opens the post)",
-                total - PREVIEW_CHARS
+                message.text[cut..].chars().count()
             );
             lines.extend(wrapped(&more, width, dim.add_modifier(Modifier::ITALIC)));
         }
@@ -151,7 +140,7 @@ fn thread_lines(detail: &Detail, app: &App, width: usize) -> Vec<Line<'static>> 
             for other in &detail.others {
                 let when = other
                     .last_at
-                    .with_timezone(&app.zone)
+                    .with_timezone(&zone)
                     .format("%b %d")
                     .to_string();
                 let subject = other
