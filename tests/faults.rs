@@ -38,11 +38,7 @@ fn integrity(home: &Home) -> String {
 #[test]
 fn kill_9_during_a_large_import_leaves_the_store_as_it_was() {
     let home = Home::new();
-    home.tend()
-        .arg("import")
-        .arg(fixture("generic.jsonl"))
-        .assert()
-        .success();
+    home.import(fixture("generic.jsonl"));
     let big = home.path("big.jsonl");
     write_big_file(&big, "big", 400_000);
 
@@ -75,7 +71,7 @@ fn kill_9_during_a_large_import_leaves_the_store_as_it_was() {
     );
     // And the store still works: the same import now goes through whole.
     write_big_file(&big, "big", 2_000);
-    home.tend().arg("import").arg(&big).assert().success();
+    home.import(&big);
     assert_eq!(home.count("SELECT count(*) FROM messages"), 2_007);
 }
 

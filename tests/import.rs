@@ -81,11 +81,7 @@ fn csv_fixture_stores_exactly_what_the_jsonl_fixture_stores() {
 #[test]
 fn reimport_adds_nothing_and_says_so() {
     let home = Home::new();
-    home.tend()
-        .arg("import")
-        .arg(fixture("generic.jsonl"))
-        .assert()
-        .success();
+    home.import(fixture("generic.jsonl"));
     home.tend()
         .arg("import")
         .arg(fixture("generic.csv"))
@@ -175,11 +171,7 @@ fn every_bad_record_fails_the_whole_file_with_its_location() {
     ];
     for (name, contents, expected) in cases {
         let home = Home::new();
-        home.tend()
-            .arg("import")
-            .arg(fixture("generic.jsonl"))
-            .assert()
-            .success();
+        home.import(fixture("generic.jsonl"));
         let before = home.count(ALL_TABLES);
         let file = home.write(name, contents);
         let output = home.tend().arg("import").arg(&file).output().unwrap();
@@ -277,7 +269,7 @@ fn csv_with_bom_quoted_commas_and_newlines() {
         "\u{feff}text,platform,external_id,created_at,author_handle\r\n\
          \"Hi, Robin\r\nsecond line, with comma\",email,m1@example.com,2026-06-12T09:00:00+02:00,ana@example.com\r\n",
     );
-    home.tend().arg("import").arg(&file).assert().success();
+    home.import(&file);
     let text: String = home
         .peek()
         .query_row("SELECT text FROM messages", [], |r| r.get(0))
@@ -347,7 +339,7 @@ fn threads_follow_thread_id_then_parents_then_own_id() {
         ]
         .join("\n"),
     );
-    home.tend().arg("import").arg(&first).assert().success();
+    home.import(&first);
     assert_eq!(
         home.thread_of("3"),
         "1",
@@ -402,11 +394,7 @@ fn inbound_opens_outbound_answers_and_a_new_inbound_reopens() {
         &[("thread_id", "t"), ("author_handle", "kai@social.example")],
     );
     home.write("1.jsonl", &question);
-    home.tend()
-        .arg("import")
-        .arg(home.path("1.jsonl"))
-        .assert()
-        .success();
+    home.import(home.path("1.jsonl"));
     assert_eq!(home.state_of("q"), "open");
 
     // A reply written by one of my handles (from config) answers it.
@@ -421,11 +409,7 @@ fn inbound_opens_outbound_answers_and_a_new_inbound_reopens() {
         ],
     );
     home.write("2.jsonl", &reply);
-    home.tend()
-        .arg("import")
-        .arg(home.path("2.jsonl"))
-        .assert()
-        .success();
+    home.import(home.path("2.jsonl"));
     assert_eq!(home.state_of("q"), "answered");
     assert_eq!(
         home.count("SELECT count(*) FROM messages WHERE direction = 'out'"),
@@ -442,11 +426,7 @@ fn inbound_opens_outbound_answers_and_a_new_inbound_reopens() {
         "3.jsonl",
         line("mastodon", "old", "2026-06-12T09:30:00Z", "also", &thread),
     );
-    home.tend()
-        .arg("import")
-        .arg(home.path("3.jsonl"))
-        .assert()
-        .success();
+    home.import(home.path("3.jsonl"));
     assert_eq!(home.state_of("q"), "answered");
     // …a newer one does, and the SLA runs from it.
     home.write(
@@ -459,11 +439,7 @@ fn inbound_opens_outbound_answers_and_a_new_inbound_reopens() {
             &thread,
         ),
     );
-    home.tend()
-        .arg("import")
-        .arg(home.path("4.jsonl"))
-        .assert()
-        .success();
+    home.import(home.path("4.jsonl"));
     assert_eq!(home.state_of("q"), "open");
     let inbox = stdout_json(&home.tend().args(["inbox", "--json"]).output().unwrap());
     assert_eq!(inbox[0]["waiting_since"], "2026-06-12T11:00:00Z");
@@ -478,11 +454,7 @@ fn inbound_opens_outbound_answers_and_a_new_inbound_reopens() {
         &[("thread_id", "t"), ("direction", "out")],
     );
     home.write("5.jsonl", out);
-    home.tend()
-        .arg("import")
-        .arg(home.path("5.jsonl"))
-        .assert()
-        .success();
+    home.import(home.path("5.jsonl"));
     assert_eq!(home.state_of("q"), "answered");
 }
 
@@ -494,11 +466,7 @@ fn unknown_fields_are_kept_and_exported() {
     record["score"] = serde_json::json!(12);
     record["flair"] = serde_json::json!({"text": "Founder"});
     home.write("extra.jsonl", record.to_string());
-    home.tend()
-        .arg("import")
-        .arg(home.path("extra.jsonl"))
-        .assert()
-        .success();
+    home.import(home.path("extra.jsonl"));
     let export = home.tend().arg("export").output().unwrap();
     let exported: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
     assert_eq!(exported["score"], 12);
@@ -523,7 +491,7 @@ fn a_directory_or_a_broken_csv_is_a_clear_file_error() {
         .stderr(
             "tend: open.csv:2: a quoted cell opened here is never closed (nothing was imported)\n",
         );
-    assert!(!home.db().exists() || home.count("SELECT count(*) FROM messages") == 0);
+    assert_eq!(home.count("SELECT count(*) FROM messages"), 0);
 }
 
 #[test]

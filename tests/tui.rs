@@ -11,7 +11,7 @@ use common::screen::*;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use tend::budget::Reading;
 use tend::config::Config;
 use tend::demo::Demo;
@@ -228,15 +228,23 @@ fn reply_done_snooze_then_undo_back_to_the_start() {
 
 #[test]
 fn drafts_are_kept_when_leaving_and_saved_on_the_clock() {
-    let (mut app, _dir) = demo_app(120, 40);
+    let (mut app, dir) = demo_app(120, 40);
     key(&mut app, KeyCode::Enter);
     type_text(&mut app, "half a thought");
+    let saved = || {
+        demo_count(
+            &dir,
+            "SELECT count(*) FROM drafts WHERE text = 'half a thought'",
+        )
+    };
+    assert_eq!(saved(), 0);
     // Two seconds later the tick saves it without any other key.
     app.update(Event::Tick(Reading::new(
         now() + chrono::Duration::seconds(3),
         Duration::from_secs(3),
     )))
     .unwrap();
+    assert_eq!(saved(), 1, "saved by the clock, before leaving the box");
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('k'));
@@ -341,12 +349,7 @@ fn saving_a_reply_copies_it() {
     let (mut app, _dir) = demo_app(120, 40);
     key(&mut app, KeyCode::Enter);
     type_text(&mut app, "Copied for pasting");
-    let effects = app
-        .update(Event::Key(KeyEvent::new(
-            KeyCode::Char('s'),
-            KeyModifiers::CONTROL,
-        )))
-        .unwrap();
+    let effects = ctrl(&mut app, 's');
     assert_eq!(
         effects,
         vec![tend::tui::app::Effect::Copy("Copied for pasting".into())]
@@ -508,27 +511,21 @@ fn open_right_after_a_reply_opens_the_post_answered() {
     key(&mut app, KeyCode::Enter);
     type_text(&mut app, "On the roadmap for 0.11.");
     ctrl(&mut app, 's');
-    let effects = app
-        .update(Event::Key(KeyEvent::new(
-            KeyCode::Char('o'),
-            KeyModifiers::NONE,
-        )))
-        .unwrap();
+    let effects = key(&mut app, KeyCode::Char('o'));
     assert_eq!(
         effects,
         vec![tend::tui::app::Effect::OpenUrl(answered_link.clone())]
     );
     // Only right after: the next o opens the selected conversation's post.
-    let effects = app
-        .update(Event::Key(KeyEvent::new(
-            KeyCode::Char('o'),
-            KeyModifiers::NONE,
-        )))
-        .unwrap();
-    assert_ne!(
-        effects,
-        vec![tend::tui::app::Effect::OpenUrl(answered_link)]
-    );
+    let effects = key(&mut app, KeyCode::Char('o'));
+    let selected_link = app.selected_item().and_then(|item| item.url.clone());
+    let thread_link = app
+        .detail
+        .as_ref()
+        .and_then(|d| d.thread.messages.iter().rev().find_map(|m| m.url.clone()));
+    let expected = thread_link.or(selected_link).unwrap();
+    assert_ne!(expected, answered_link);
+    assert_eq!(effects, vec![tend::tui::app::Effect::OpenUrl(expected)]);
 }
 
 #[test]
@@ -580,11 +577,21 @@ fn the_thread_scrolls_to_its_end_and_no_further() {
         key(&mut app, KeyCode::Char('j'));
     }
     let end = app.thread_scroll;
-    assert!(end > 0 && end < 100, "scrolled to {end}");
-    // The last line of the thread is on screen, and one step up moves one line.
+    let detail = app.detail.as_ref().unwrap();
+    assert_eq!(
+        usize::from(end),
+        detail.lines.len() - 21,
+        "the last line at the bottom"
+    );
+    // The last line of the pane's text is on screen, in its bottom row.
+    let last: String = detail.lines.last().unwrap().to_string();
     let screen = rows(&render(&app, 80, 24));
-    let right: String = screen[21].chars().skip(33).collect();
-    assert!(!right.trim_matches(['│', ' ']).is_empty(), "{}", screen[21]);
+    assert!(!last.trim().is_empty());
+    assert!(
+        screen[21].contains(last.trim()),
+        "{last:?} in {}",
+        screen[21]
+    );
     key(&mut app, KeyCode::Char('k'));
     assert_eq!(app.thread_scroll, end - 1);
 }

@@ -203,15 +203,13 @@ fn the_prompt_waits_for_the_reply_being_typed_and_loses_nothing() {
     assert_eq!(app.editor.text(), "Yes, the export keeps your tags.");
     ctrl(&mut app, 's');
     assert!(spent_prompt(&app), "{:?}", app.mode);
-    let conn = rusqlite::Connection::open(dir.path().join("demo.db")).unwrap();
-    let stored: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM messages WHERE text = 'Yes, the export keeps your tags.'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(stored, 1);
+    assert_eq!(
+        demo_count(
+            &dir,
+            "SELECT count(*) FROM messages WHERE text = 'Yes, the export keeps your tags.'"
+        ),
+        1
+    );
     // A stray key does not answer the prompt; q still quits.
     key(&mut app, KeyCode::Char('d'));
     assert!(spent_prompt(&app));
@@ -235,15 +233,13 @@ fn wrap_up_finishes_the_reply_in_hand_then_quits() {
     type_text(&mut app, ", now whole.");
     ctrl(&mut app, 's');
     assert!(app.quit);
-    let conn = rusqlite::Connection::open(dir.path().join("demo.db")).unwrap();
-    let stored: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM messages WHERE text = 'Half an answer, now whole.'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(stored, 1);
+    assert_eq!(
+        demo_count(
+            &dir,
+            "SELECT count(*) FROM messages WHERE text = 'Half an answer, now whole.'"
+        ),
+        1
+    );
 
     // With nothing in hand, wrap up quits at once.
     let (mut app, _dir) = session(secs(30 * 60), 120, 40);
@@ -278,14 +274,10 @@ fn ten_more_minutes_are_overtime_and_the_prompt_comes_back_after_them() {
     clock.work(&mut app, 2);
     key(&mut app, KeyCode::Char('2'));
     assert_eq!(app.mode, Mode::Browse);
-    let extension: i64 = rusqlite::Connection::open(dir.path().join("demo.db"))
-        .unwrap()
-        .query_row(
-            "SELECT extension_seconds FROM budget_days WHERE day = '2026-11-22'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let extension = demo_count(
+        &dir,
+        "SELECT extension_seconds FROM budget_days WHERE day = '2026-11-22'",
+    );
     assert_eq!(extension, 600);
     clock.work(&mut app, 9 * 60);
     assert!(!spent_prompt(&app));
@@ -306,7 +298,7 @@ fn esc_asks_again_later_and_keep_going_means_no_more_prompts_today() {
     assert!(spent_prompt(&app), "asked again ten minutes later");
     key(&mut app, KeyCode::Char('3'));
     assert_eq!(app.mode, Mode::Browse);
-    clock.work(&mut app, 20 * 60);
+    clock.work(&mut app, 10 * 60 + 1);
     assert!(!spent_prompt(&app));
     app.finish(clock.reading()).unwrap();
     drop(app);
@@ -341,24 +333,14 @@ fn pause_idle_suspend_and_the_editor_count_what_they_should() {
         .unwrap();
     }
     // Suspended for five minutes, then back.
-    let effects = app
-        .update(Event::Key(ratatui::crossterm::event::KeyEvent::new(
-            KeyCode::Char('z'),
-            KeyModifiers::CONTROL,
-        )))
-        .unwrap();
+    let effects = ctrl(&mut app, 'z');
     assert_eq!(effects, vec![Effect::Suspend]);
     clock.seconds += 300;
     app.update(Event::Tick(clock.reading())).unwrap();
     app.update(Event::Resumed).unwrap();
     clock.work(&mut app, 5);
     // Ninety seconds in $EDITOR count whole.
-    let effects = app
-        .update(Event::Key(ratatui::crossterm::event::KeyEvent::new(
-            KeyCode::Char('e'),
-            KeyModifiers::NONE,
-        )))
-        .unwrap();
+    let effects = key(&mut app, KeyCode::Char('e'));
     assert!(matches!(effects[..], [Effect::EditExternally(_)]));
     clock.seconds += 90;
     app.update(Event::Tick(clock.reading())).unwrap();
@@ -506,12 +488,7 @@ fn a_write_that_fails_when_leaving_the_screen_does_not_stop_the_timer() {
              BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
         )
         .unwrap();
-    let effects = app
-        .update(Event::Key(ratatui::crossterm::event::KeyEvent::new(
-            KeyCode::Char('z'),
-            KeyModifiers::CONTROL,
-        )))
-        .unwrap();
+    let effects = ctrl(&mut app, 'z');
     assert_eq!(effects, vec![Effect::Suspend], "suspending still happens");
     assert!(
         app.status

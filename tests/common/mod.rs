@@ -55,6 +55,11 @@ impl Home {
         command
     }
 
+    /// `tend import FILE`, which must succeed.
+    pub fn import(&self, file: impl AsRef<std::ffi::OsStr>) -> assert_cmd::assert::Assert {
+        self.tend().arg("import").arg(file).assert().success()
+    }
+
     /// The same, as a plain process for tests that kill or race it.
     pub fn tend_process(&self) -> std::process::Command {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tend"));

@@ -13,7 +13,7 @@ use tend::clock::Zone;
 use tend::config::Config;
 use tend::demo::Demo;
 use tend::store::Store;
-use tend::tui::app::{App, Event};
+use tend::tui::app::{App, Effect, Event};
 use tend::tui::keymap::Keymap;
 
 /// The session's "now" (a Sunday).
@@ -67,17 +67,27 @@ pub fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     terminal
 }
 
-pub fn key(app: &mut App, code: KeyCode) {
+/// Presses `code`; returns what the app asks the loop to do.
+pub fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-        .unwrap();
+        .unwrap()
 }
 
-pub fn ctrl(app: &mut App, c: char) {
+/// Presses ctrl-`c`; returns what the app asks the loop to do.
+pub fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
     app.update(Event::Key(KeyEvent::new(
         KeyCode::Char(c),
         KeyModifiers::CONTROL,
     )))
-    .unwrap();
+    .unwrap()
+}
+
+/// One number from the store of a demo session's directory.
+pub fn demo_count(dir: &tempfile::TempDir, sql: &str) -> i64 {
+    rusqlite::Connection::open(dir.path().join("demo.db"))
+        .unwrap()
+        .query_row(sql, [], |row| row.get(0))
+        .unwrap()
 }
 
 pub fn type_text(app: &mut App, text: &str) {
