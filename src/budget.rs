@@ -117,6 +117,13 @@ impl DayBudget {
             .then(|| extended.saturating_sub(self.whole_seconds_used()))
     }
 
+    /// Time still to spend today: what is left of the budget, or of the
+    /// "+10 min" agreed to once it is spent.
+    #[must_use]
+    pub fn room(&self) -> Duration {
+        self.extension_left().unwrap_or_else(|| self.left())
+    }
+
     fn whole_seconds_used(&self) -> Duration {
         Duration::from_secs(self.used.as_secs())
     }

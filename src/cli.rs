@@ -7,6 +7,7 @@ mod budget;
 mod export;
 mod import;
 mod inbox;
+mod search;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -53,8 +54,12 @@ pub enum Command {
     /// Log one message by hand: a call, a chat at a conference, a DM from a
     /// platform without an importer.
     Add(add::AddArgs),
-    /// The queue, non-interactively: open conversations, the longest waiting first.
+    /// The queue, non-interactively: open conversations, best first (the
+    /// session's order; --json lists each one's score and why).
     Inbox(inbox::InboxArgs),
+    /// Search every stored message, or list conversations by filter:
+    /// `tend search platform:github is:overdue invoice`.
+    Search(search::SearchArgs),
     /// Today's engagement budget: time used, left, overtime and pace; `set`
     /// changes it from today on.
     Budget(budget::BudgetArgs),
@@ -135,6 +140,7 @@ pub fn run(
         Some(Command::Import(args)) => import::run(&args, context, out, err),
         Some(Command::Add(args)) => add::run(&args, context, out),
         Some(Command::Inbox(args)) => inbox::run(&args, context, out),
+        Some(Command::Search(args)) => search::run(&args, context, out),
         Some(Command::Budget(args)) => budget::run(&args, context, out),
         Some(Command::Export(args)) => export::run(&args, context, err, out),
         Some(Command::Config(args)) => run_config(&args, context, out),

@@ -20,7 +20,7 @@ pub struct Config {
     pub budget: Budget,
     pub sla: Sla,
     pub me: Me,
-    pub priority: Priority,
+    pub priority: Weights,
     pub keys: Keys,
     pub accounts: Vec<Account>,
 }
@@ -128,11 +128,42 @@ impl Me {
     }
 }
 
-/// Sections whose keys later versions define: present so a config written for
-/// them has a place, empty so that any key in them is reported, not ignored.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Priority {}
+/// `[priority]`: how much each factor of the queue order weighs (`priority`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Weights {
+    /// Time against the response-time promise: due soon and overdue rise.
+    pub sla: Weight,
+    /// The person's relationship tag: customer > vip > lead > advocate.
+    pub relationship: Weight,
+    /// Past exchanges with the person, on any platform.
+    pub depth: Weight,
+    /// A waiting message asks a question.
+    pub question: Weight,
+    /// A direct message or email, or a reply to the user, over a mention.
+    pub direct: Weight,
+    /// How long the person has waited, across all their conversations.
+    pub waited: Weight,
+    /// Follower counts: deliberately small.
+    pub reach: Weight,
+    /// Back from a snooze the user chose.
+    pub snoozed: Weight,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            sla: Weight(40),
+            relationship: Weight(30),
+            depth: Weight(15),
+            question: Weight(10),
+            direct: Weight(15),
+            waited: Weight(10),
+            reach: Weight(3),
+            snoozed: Weight(10),
+        }
+    }
+}
 
 /// Key binding overrides, `key = "action"`, checked when the file is read.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -150,6 +181,8 @@ impl<'de> Deserialize<'de> for Keys {
     }
 }
 
+/// A section whose keys a later version defines: present so a config written
+/// for it has a place, empty so that any key in it is reported, not ignored.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Account {}
@@ -181,6 +214,7 @@ macro_rules! bounded {
 bounded!(Minutes, 0..=1440, "whole minutes");
 bounded!(IdleSeconds, 10..=3600, "seconds");
 bounded!(SlaHours, 1..=8760, "hours");
+bounded!(Weight, 0..=100, "whole points");
 
 /// A local time of day written `HH:MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -370,9 +404,24 @@ email = "robin@example.com"
     #[test]
     fn sections_reserved_for_later_reject_keys_clearly() {
         assert_eq!(
-            parse_err("[priority]\nreach = 3\n"),
-            "config.toml:2: priority.reach: unknown field `reach`: this section takes no keys in this version of tend"
+            parse_err("[[accounts]]\nname = \"x\"\n"),
+            "config.toml:2: accounts[0].name: unknown field `name`: this section takes no keys in this version of tend"
         );
+    }
+
+    #[test]
+    fn priority_weights_default_and_are_bounded() {
+        let config = Config::parse("[priority]\nreach = 0\nrelationship = 100\n", "c").unwrap();
+        assert_eq!(config.priority.reach, Weight(0));
+        assert_eq!(config.priority.relationship, Weight(100));
+        assert_eq!(config.priority.sla, Weights::default().sla);
+        assert_eq!(
+            parse_err("[priority]\ndepth = 101\n"),
+            "config.toml:2: priority.depth: 101 is out of range: expected whole points from 0 to 100"
+        );
+        assert!(parse_err("[priority]\nfame = 3\n").starts_with(
+            "config.toml:2: priority.fame: unknown field `fame`, expected one of `sla`"
+        ));
     }
 
     #[test]

@@ -125,7 +125,7 @@ mod tests {
         assert!(queue.len() >= 10, "{} waiting", queue.len());
         let overdue = queue
             .iter()
-            .filter(|item| now - item.waiting_since > chrono::Duration::hours(72))
+            .filter(|item| now - item.dated() > chrono::Duration::hours(72))
             .count();
         assert!(overdue >= 2, "{overdue} long overdue");
         // Ana is one person across mastodon and email, tagged customer.

@@ -8,6 +8,7 @@ mod ingest;
 mod migrations;
 mod people;
 mod queue;
+mod search;
 mod session;
 mod timer;
 mod transfer;
@@ -21,7 +22,8 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 pub use ingest::{Ingest, IngestCounts, NewMessage};
 pub use migrations::LATEST_VERSION;
 pub use people::PersonSeed;
-pub use queue::QueueItem;
+pub use queue::{Candidate, Hit, QueueItem};
+pub use search::SearchFilter;
 pub use session::{ConversationSummary, PersonCard, Thread, ThreadMessage, Undone};
 pub use transfer::ExportedMessage;
 
@@ -116,6 +118,7 @@ impl Store {
         // Statement journals and sorts in memory: on disk they cost a write
         // per page touched by every multi-row statement.
         store.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        register_functions(&store.conn)?;
         migrations::migrate(&store)?;
         Ok(store)
     }
@@ -199,6 +202,28 @@ impl Store {
 /// Adds the text of messages `after < id <= through` to the full-text index.
 /// The index has external content: a removal must repeat exactly what was
 /// added, so both are written here, from one column list.
+/// Rust functions a migration computes stored values with, so that old
+/// rows get exactly what new ones get.
+fn register_functions(conn: &Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("tend_asks_question", 1, flags, |context| {
+        Ok(context
+            .get_raw(0)
+            .as_str()
+            .is_ok_and(crate::priority::asks_question))
+    })?;
+    conn.create_scalar_function("tend_addressed", 1, flags, |context| {
+        let kind = context
+            .get_raw(0)
+            .as_str()
+            .ok()
+            .and_then(|kind| kind.parse().ok());
+        Ok(kind.map_or(0, |kind| crate::priority::Addressed::of_kind(kind).level()))
+    })?;
+    Ok(())
+}
+
 fn index_text(tx: &Transaction<'_>, after: i64, through: i64) -> rusqlite::Result<usize> {
     tx.execute(
         "INSERT INTO messages_fts (rowid, text, title, author_handle, author_display_name)

@@ -163,6 +163,10 @@ fn seeded_home() -> Home {
 #[test]
 fn a_reply_typed_in_the_session_is_stored_after_quitting() {
     let home = seeded_home();
+    // The session opens at the top of the queue, as `tend inbox` orders it.
+    let inbox = home.tend().args(["inbox", "--json"]).output().unwrap();
+    let inbox: serde_json::Value = serde_json::from_slice(&inbox.stdout).unwrap();
+    let first = inbox[0]["thread_id"].as_str().unwrap().to_owned();
     let tmux = Tmux::start(&home, "reply");
     // Everything tend writes to the terminal, to look for the clipboard copy.
     let log = home.path("terminal.log");
@@ -197,10 +201,11 @@ fn a_reply_typed_in_the_session_is_stored_after_quitting() {
         "{screen}"
     );
     assert_eq!(
-        home.count(
-            "SELECT count(*) FROM messages WHERE direction = 'out' AND platform = 'bluesky'
-             AND text = 'Thanks Mira, the rounding fix ships in 0.9.1 ☕'"
-        ),
+        home.count(&format!(
+            "SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id
+                 WHERE m.direction = 'out' AND c.thread_key = '{first}'
+                   AND m.text = 'Thanks Mira, the rounding fix ships in 0.9.1 ☕'"
+        )),
         1
     );
     assert_eq!(

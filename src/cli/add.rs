@@ -84,6 +84,7 @@ pub(super) fn run(args: &AddArgs, context: &Context<'_>, out: &mut dyn Write) ->
         url: args.url.clone(),
         source_account: None,
         direction: None,
+        author_followers: None,
         extra_json: None,
     };
     let mut store = context.store()?;

@@ -1,7 +1,10 @@
-//! `tend inbox` (and, until the session lands, `tend` and `tend demo`): the
-//! queue as a table or as JSON. Other people's words are sanitized here.
+//! `tend inbox` (and `tend`, `tend demo` when standard output is not a
+//! terminal): the queue in priority order as a table (with the budget line)
+//! or as JSON (with each row's score, why and factors). Other people's words
+//! are sanitized here.
 
 use std::io::Write;
+use std::time::Duration;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -9,8 +12,12 @@ use clap::Args;
 use serde::Serialize;
 
 use super::Context;
+use crate::budget::Days;
 use crate::config::Config;
-use crate::model::{Platform, rfc3339};
+use crate::model::{ConversationState, rfc3339};
+use crate::priority::Factors;
+use crate::query::Query;
+use crate::queue::{self, Listing};
 use crate::sanitize::{author_label, fit_to_width, preview};
 use crate::sla::{self, SlaState};
 use crate::store::{QueueItem, Store};
@@ -25,7 +32,8 @@ pub struct InboxArgs {
     pub limit: Option<usize>,
 }
 
-/// One queue row as `--json` writes it (keys promised in the design).
+/// One queue row as `--json` writes it (keys promised in the design, then
+/// each factor's points and the signals behind them).
 #[derive(Debug, Serialize)]
 struct InboxItem {
     thread_id: String,
@@ -33,11 +41,14 @@ struct InboxItem {
     author_handle: Option<String>,
     author_display_name: Option<String>,
     state: String,
-    waiting_since: String,
-    due_at: String,
-    sla_state: SlaState,
+    waiting_since: Option<String>,
+    due_at: Option<String>,
+    sla_state: Option<SlaState>,
+    score: Option<f64>,
     why: Vec<String>,
     preview: String,
+    factors: Option<Factors>,
+    back_from_snooze: bool,
     title: Option<String>,
     url: Option<String>,
     message_count: i64,
@@ -57,49 +68,74 @@ pub(super) fn run(args: &InboxArgs, context: &Context<'_>, out: &mut dyn Write) 
         }
         return Ok(());
     };
-    print_queue(&store, &config, context.clock.now(), args, out)
+    print_queue(&store, &config, context, args, out)
 }
 
-/// `tend demo`: the same view, on a throwaway store of sample data.
+/// `tend demo` when standard output is not a terminal: the same table, on a
+/// throwaway store of sample data.
 pub(super) fn run_demo(args: &InboxArgs, context: &Context<'_>, out: &mut dyn Write) -> Result<()> {
-    let now = context.clock.now();
-    let demo = crate::demo::Demo::build(now)?;
-    print_queue(&demo.store, &demo.config, now, args, out)
+    let demo = crate::demo::Demo::build(context.clock.now())?;
+    print_queue(&demo.store, &demo.config, context, args, out)
 }
 
 fn print_queue(
     store: &Store,
     config: &Config,
-    now: DateTime<Utc>,
+    context: &Context<'_>,
     args: &InboxArgs,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let queue = store.queue(now, args.limit)?;
+    let now = context.clock.now();
+    let listing = queue::list(
+        store,
+        config,
+        &Query::default(),
+        now,
+        args.limit.unwrap_or(usize::MAX),
+    )?;
     if args.json {
-        let items: Vec<InboxItem> = queue
+        let items: Vec<InboxItem> = listing
+            .items
             .iter()
             .map(|item| json_item(item, config, now))
             .collect();
         crate::output::write_pretty(out, &items)?;
-    } else {
-        write_table(&queue, &store.waiting(now)?, config, now, out)?;
+        return Ok(());
     }
-    Ok(())
+    let days = Days::new(context.clock.zone(), config.budget.day_starts_at.0);
+    let today = days.day_of(now);
+    let room = store.day_budget(today, today, &config.budget)?.room();
+    let (pace, _) = store.pace(now)?;
+    write_table(&listing, pace, room, now, out)
 }
 
 fn json_item(item: &QueueItem, config: &Config, now: DateTime<Utc>) -> InboxItem {
-    let assessment = config.sla.assess(item.platform, item.waiting_since, now);
+    let assessment = item
+        .waiting_since
+        .map(|since| config.sla.assess(item.platform, since, now));
+    let waiting = item.waiting_since.is_some();
     InboxItem {
         thread_id: item.thread_id.clone(),
         platform: item.platform.to_string(),
         author_handle: item.author_handle.clone(),
         author_display_name: item.author_display_name.clone(),
-        state: item.state.to_string(),
-        waiting_since: rfc3339(item.waiting_since),
-        due_at: rfc3339(assessment.due_at),
-        sla_state: assessment.state,
-        why: sla::reason(assessment, now).into_iter().collect(),
+        state: if waiting {
+            ConversationState::Open.to_string()
+        } else {
+            item.state.to_string()
+        },
+        waiting_since: item.waiting_since.map(rfc3339),
+        due_at: assessment.map(|a| rfc3339(a.due_at)),
+        sla_state: assessment.map(|a| a.state),
+        score: item.score.as_ref().map(|score| score.total),
+        why: item
+            .score
+            .as_ref()
+            .map(|score| score.why.clone())
+            .unwrap_or_default(),
         preview: preview(&item.text_head),
+        factors: item.score.as_ref().map(|score| score.factors),
+        back_from_snooze: item.back_from_snooze,
         title: item.title.clone(),
         url: item.url.clone(),
         message_count: item.message_count,
@@ -107,41 +143,46 @@ fn json_item(item: &QueueItem, config: &Config, now: DateTime<Utc>) -> InboxItem
 }
 
 fn write_table(
-    queue: &[QueueItem],
-    waiting: &[(Platform, DateTime<Utc>)],
-    config: &Config,
+    listing: &Listing,
+    pace: Duration,
+    room: Duration,
     now: DateTime<Utc>,
     out: &mut dyn Write,
 ) -> Result<()> {
-    if waiting.is_empty() {
+    if listing.waiting == 0 {
         writeln!(
             out,
             "Inbox zero: nobody is waiting for an answer. Import more with `tend import FILE`."
         )?;
         return Ok(());
     }
-    let overdue = config.sla.overdue(waiting, now);
-    let shown = if queue.len() < waiting.len() {
-        format!(" (showing {})", queue.len())
+    let shown = if listing.items.len() < listing.waiting {
+        format!(" (showing {})", listing.items.len())
     } else {
         String::new()
     };
-    writeln!(out, "{} open · {overdue} overdue{shown}", waiting.len())?;
-    let assessments: Vec<_> = queue
-        .iter()
-        .map(|item| config.sla.assess(item.platform, item.waiting_since, now))
-        .collect();
+    writeln!(
+        out,
+        "{} open · {} overdue · {}{shown}",
+        listing.waiting,
+        listing.overdue,
+        queue::estimate(listing.waiting, pace, room)
+    )?;
     let width = terminal_size::terminal_size()
         .map_or(100, |(w, _)| usize::from(w.0))
         .clamp(60, 200);
     let message_width = width.saturating_sub(5 + 1 + 10 + 1 + 18 + 1);
-    for (item, assessment) in queue.iter().zip(&assessments) {
-        let mark = match assessment.state {
-            SlaState::Overdue => "!",
-            SlaState::DueSoon => "~",
-            SlaState::OnTime => " ",
+    let divider = queue::budget_line(listing.waiting, pace, room);
+    for (row, item) in listing.items.iter().enumerate() {
+        if divider == Some(row) {
+            writeln!(out, "{}", divider_text(room, width))?;
+        }
+        let mark = match item.score.as_ref().map(|score| score.sla.state) {
+            Some(SlaState::Overdue) => "!",
+            Some(SlaState::DueSoon) => "~",
+            _ => " ",
         };
-        let age = format!("{}{mark}", sla::short_span(now - item.waiting_since));
+        let age = format!("{}{mark}", sla::short_span(now - item.dated()));
         writeln!(
             out,
             "{} {} {} {}",
@@ -158,4 +199,15 @@ fn write_table(
         )?;
     }
     Ok(())
+}
+
+/// `─── fits in today's 18 min ───` (or that the budget is spent), as wide as the table.
+fn divider_text(room: Duration, width: usize) -> String {
+    let label = if room.is_zero() {
+        " today's budget is spent ".to_owned()
+    } else {
+        format!(" fits in today's {} ", queue::minutes(room))
+    };
+    let rule = width.saturating_sub(label.chars().count() + 3);
+    format!("───{label}{}", "─".repeat(rule.min(40)))
 }

@@ -48,6 +48,7 @@ pub fn message_from_fields(mut fields: Map<String, Value>) -> Result<NewMessage,
         ),
         None => None,
     };
+    let author_followers = followers(&fields)?;
     let message = NewMessage {
         platform,
         external_id,
@@ -64,6 +65,7 @@ pub fn message_from_fields(mut fields: Map<String, Value>) -> Result<NewMessage,
         url: optional(&mut fields, "url")?,
         source_account: optional(&mut fields, "source_account")?,
         direction,
+        author_followers,
         extra_json: if fields.is_empty() {
             None
         } else {
@@ -71,6 +73,31 @@ pub fn message_from_fields(mut fields: Map<String, Value>) -> Result<NewMessage,
         },
     };
     Ok(message)
+}
+
+/// `author_followers`, the writer's follower count (reach, which weighs
+/// little in the queue order): a whole number, or digits in a CSV cell. It
+/// stays among the extra fields too, so an export carries it back.
+fn followers(fields: &Map<String, Value>) -> Result<Option<u64>, RecordError> {
+    let bad = |shown: &str| {
+        RecordError(format!(
+            "field \"author_followers\" must be a whole number of followers, not {shown}"
+        ))
+    };
+    match fields.get("author_followers") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(number)) => number
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| bad(&number.to_string())),
+        Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
+        Some(Value::String(text)) => text
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| bad(&format!("\"{}\"", quote(text)))),
+        Some(other) => Err(bad(type_name(other))),
+    }
 }
 
 /// RFC 3339 with an explicit offset, normalised to UTC.
@@ -240,6 +267,36 @@ mod tests {
             (None, None, None)
         );
         assert_eq!(message.text, "");
+    }
+
+    #[test]
+    fn follower_counts_are_whole_numbers_and_kept_for_export() {
+        let mut value = base();
+        value["author_followers"] = json!(1200);
+        let message = message_from_fields(fields(value.clone())).unwrap();
+        assert_eq!(message.author_followers, Some(1200));
+        assert_eq!(
+            message.extra_json.as_deref(),
+            Some(r#"{"author_followers":1200}"#)
+        );
+        value["author_followers"] = json!(" 77 ");
+        assert_eq!(
+            message_from_fields(fields(value.clone()))
+                .unwrap()
+                .author_followers,
+            Some(77)
+        );
+        for bad in [json!(-3), json!(2.5), json!("many"), json!(true)] {
+            value["author_followers"] = bad.clone();
+            let err = message_from_fields(fields(value.clone())).unwrap_err();
+            assert!(
+                err.0.starts_with(
+                    "field \"author_followers\" must be a whole number of followers, not"
+                ),
+                "{bad}: {}",
+                err.0
+            );
+        }
     }
 
     #[test]

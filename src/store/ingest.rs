@@ -15,6 +15,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
 use crate::model::{ConversationState, Direction, Kind, Platform, to_micros};
+use crate::priority::Addressed;
 
 /// Page cache for imports, in KiB (negative `cache_size` is KiB). Memory is
 /// only taken as pages are touched, so small imports stay small.
@@ -39,6 +40,8 @@ pub struct NewMessage {
     pub source_account: Option<String>,
     /// `Some(Out)` when the record said so; otherwise the author decides.
     pub direction: Option<Direction>,
+    /// The author's follower count, where the platform tells it.
+    pub author_followers: Option<u64>,
     /// Fields of the record tend does not know, as a JSON object.
     pub extra_json: Option<String>,
 }
@@ -144,8 +147,10 @@ impl Ingest<'_> {
             .prepare_cached(
                 "INSERT INTO messages (platform, external_id, conversation_id, parent_id, direction,
                     kind, person_id, author_handle, author_display_name, author_profile_url,
-                    author_id, created_at, title, url, source_account, text, extra_json, imported_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                    author_id, created_at, title, url, source_account, text, extra_json, imported_at,
+                    asks)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                    ?19)",
             )?
             .execute(params![
                 platform,
@@ -166,6 +171,7 @@ impl Ingest<'_> {
                 message.text,
                 message.extra_json,
                 self.now,
+                direction == Direction::In && crate::priority::asks_question(&message.text),
             ])?;
         let touch = self.touched.entry(conversation).or_default();
         let newest = match direction {
@@ -191,9 +197,11 @@ impl Ingest<'_> {
         // In id order: neighbouring conversations share pages.
         let mut touched: Vec<(i64, Touch)> = touched.into_iter().collect();
         touched.sort_unstable_by_key(|(conversation, _)| *conversation);
+        let mut people = HashSet::new();
         for (conversation, touch) in touched {
-            settle(&tx, conversation, touch)?;
+            people.extend(settle(&tx, conversation, touch)?);
         }
+        count_exchanges(&tx, people)?;
         let new_conversations: i64 = tx.query_row(
             "SELECT count(*) FROM conversations WHERE id > ?1",
             [conversation_id_before],
@@ -367,8 +375,9 @@ impl Ingest<'_> {
             (None, Some(id)) => (platform, format!("i:{id}")),
             (None, None) => return Ok(None),
         };
-        if let Some(person) = self.handles.get(&cache_key) {
-            return Ok(Some(*person));
+        if let Some(&person) = self.handles.get(&cache_key) {
+            self.note_followers(person, message.author_followers)?;
+            return Ok(Some(person));
         }
         let found: Option<i64> = self
             .tx
@@ -384,7 +393,23 @@ impl Ingest<'_> {
             self.create_person(message, handle_key.as_deref(), author_id)?
         };
         self.handles.insert(cache_key, person);
+        self.note_followers(person, message.author_followers)?;
         Ok(Some(person))
+    }
+
+    /// Keeps the largest follower count seen for the person.
+    fn note_followers(&mut self, person: i64, followers: Option<u64>) -> Result<()> {
+        if let Some(followers) = followers {
+            self.tx
+                .prepare_cached(
+                    "UPDATE people SET followers = max(coalesce(followers, 0), ?2) WHERE id = ?1",
+                )?
+                .execute(params![
+                    person,
+                    i64::try_from(followers).unwrap_or(i64::MAX)
+                ])?;
+        }
+        Ok(())
     }
 }
 
@@ -429,38 +454,63 @@ struct Aggregates {
     last: Option<i64>,
     last_inbound: Option<i64>,
     last_inbound_id: Option<i64>,
+    /// The author of the newest inbound message.
+    last_inbound_person: Option<i64>,
     last_outbound: Option<i64>,
     title: Option<String>,
-    /// `(created_at)` of inbound messages, oldest first, for the waiting time.
-    inbound: Vec<i64>,
+    /// Inbound messages, oldest first: when, whether it asks, how it addresses.
+    inbound: Vec<(i64, bool, Addressed)>,
 }
 
+/// One message as `settle` reads it.
+type SettleRow = (i64, i64, bool, Option<String>, Option<i64>, bool, String);
+
 /// Recomputes a conversation's aggregates from its messages and settles its
-/// state (see `next_state`).
+/// state (see `next_state`). Returns the people who wrote in it: their
+/// exchange counts may have changed (`count_exchanges`).
 ///
 /// The messages are read with one equality-only query and ordered here: a
 /// range condition or an ORDER BY that another index could serve makes SQLite
 /// re-plan the statement on every call (measured: 15% of an import).
-pub(super) fn settle(tx: &Transaction<'_>, conversation: i64, touch: Touch) -> Result<()> {
-    // (created_at, id, inbound, title). No ORDER BY: with one, SQLite weighs
-    // the created_at index and re-plans on every new conversation id.
-    let mut messages: Vec<(i64, i64, bool, Option<String>)> = tx
+pub(super) fn settle(tx: &Transaction<'_>, conversation: i64, touch: Touch) -> Result<Vec<i64>> {
+    // No ORDER BY: with one, SQLite weighs the created_at index and re-plans
+    // on every new conversation id.
+    let mut messages: Vec<SettleRow> = tx
         .prepare_cached(
-            "SELECT created_at, id, direction = 'in', title FROM messages INDEXED BY messages_by_conversation
+            "SELECT created_at, id, direction = 'in', title, person_id, asks, kind
+             FROM messages INDEXED BY messages_by_conversation
              WHERE conversation_id = ?1",
         )?
-        .query_map([conversation], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?
+        .query_map([conversation], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+            ))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     messages.sort_unstable_by_key(|(created_at, id, ..)| (*created_at, *id));
     let mut aggregates = Aggregates::default();
-    for (created_at, id, inbound, title) in messages {
+    let mut people = Vec::new();
+    for (created_at, id, inbound, title, person, asks, kind) in messages {
         aggregates.count += 1;
         aggregates.first.get_or_insert(created_at);
         aggregates.last = Some(created_at);
         if inbound {
             aggregates.last_inbound = Some(created_at);
             aggregates.last_inbound_id = Some(id);
-            aggregates.inbound.push(created_at);
+            aggregates.last_inbound_person = person;
+            let addressed = kind.parse().map_or(Addressed::Mention, Addressed::of_kind);
+            aggregates.inbound.push((created_at, asks, addressed));
+            if let Some(person) = person
+                && !people.contains(&person)
+            {
+                people.push(person);
+            }
         } else {
             aggregates.last_outbound = Some(created_at);
         }
@@ -473,17 +523,26 @@ pub(super) fn settle(tx: &Transaction<'_>, conversation: i64, touch: Touch) -> R
         .query_row([conversation], |row| Ok((row.get(0)?, row.get(1)?)))?;
     let dealt_with_through = aggregates.last_outbound.max(settled);
     let new_state = next_state(&state, &aggregates, dealt_with_through, touch);
-    let waiting_since = aggregates
+    let waiting: Vec<&(i64, bool, Addressed)> = aggregates
         .inbound
         .iter()
-        .find(|&&at| Some(at) > dealt_with_through);
+        .filter(|(at, ..)| Some(*at) > dealt_with_through)
+        .collect();
+    let waiting_since = waiting.first().map(|(at, ..)| *at);
+    let waiting_asks = waiting.iter().any(|(_, asks, _)| *asks);
+    let waiting_addressed = waiting
+        .iter()
+        .map(|(.., addressed)| *addressed)
+        .max()
+        .unwrap_or(Addressed::Mention);
     tx.prepare_cached(
         "UPDATE conversations SET
             state = ?2,
             snoozed_until = CASE WHEN ?2 = 'snoozed' THEN snoozed_until END,
             message_count = ?3, first_at = ?4, last_at = ?5, last_inbound_at = ?6,
             last_outbound_at = ?7, waiting_since = ?8, last_inbound_id = ?9,
-            title = coalesce(title, ?10)
+            title = coalesce(title, ?10), person_id = ?11, waiting_asks = ?12,
+            waiting_addressed = ?13
          WHERE id = ?1",
     )?
     .execute(params![
@@ -497,6 +556,28 @@ pub(super) fn settle(tx: &Transaction<'_>, conversation: i64, touch: Touch) -> R
         waiting_since,
         aggregates.last_inbound_id,
         aggregates.title,
+        aggregates.last_inbound_person,
+        waiting_asks,
+        waiting_addressed.level(),
     ])?;
+    Ok(people)
+}
+
+/// Recounts, for each of `people`, the conversations the user has answered
+/// in with them (the priority's depth). From the messages each time, so no
+/// sequence of imports, replies, undos and merges can make it drift.
+pub(super) fn count_exchanges(
+    tx: &Transaction<'_>,
+    people: impl IntoIterator<Item = i64>,
+) -> Result<()> {
+    let mut statement = tx.prepare_cached(
+        "UPDATE people SET exchanges = (SELECT count(*) FROM conversations c
+            WHERE c.last_outbound_at IS NOT NULL
+              AND c.id IN (SELECT conversation_id FROM messages WHERE person_id = ?1))
+         WHERE id = ?1",
+    )?;
+    for person in people {
+        statement.execute([person])?;
+    }
     Ok(())
 }

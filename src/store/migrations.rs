@@ -29,6 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0004_unused_index.sql",
         include_str!("../../assets/migrations/0004_unused_index.sql"),
     ),
+    (
+        5,
+        "0005_priority.sql",
+        include_str!("../../assets/migrations/0005_priority.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

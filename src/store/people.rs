@@ -59,6 +59,8 @@ impl Store {
                     for sql in [
                         "UPDATE handles SET person_id = ?1 WHERE person_id = ?2",
                         "UPDATE messages SET person_id = ?1 WHERE person_id = ?2",
+                        "UPDATE conversations SET person_id = ?1 WHERE person_id = ?2",
+                        "UPDATE people SET followers = nullif(max(coalesce(followers, 0), coalesce((SELECT followers FROM people WHERE id = ?2), 0)), 0) WHERE id = ?1",
                         "UPDATE actions SET person_id = ?1 WHERE person_id = ?2",
                         "INSERT OR IGNORE INTO person_tags (person_id, tag) SELECT ?1, tag FROM person_tags WHERE person_id = ?2",
                         "UPDATE people SET display_name = coalesce(display_name, (SELECT display_name FROM people WHERE id = ?2)) WHERE id = ?1",
@@ -71,6 +73,8 @@ impl Store {
             }
         }
         let person = person.unwrap_or_default();
+        // Merged people's conversations now count together.
+        super::ingest::count_exchanges(&tx, [person])?;
         for tag in &seed.tags {
             tx.execute(
                 "INSERT OR IGNORE INTO person_tags (person_id, tag) VALUES (?1, ?2)",

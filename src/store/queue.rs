@@ -1,86 +1,505 @@
-//! The queue: open conversations (and snoozed ones that are due), each with
-//! the newest inbound message that makes it wait. One indexed query with a
-//! LIMIT; the priority module orders what it returns.
+//! What the left pane and `tend inbox` list, read in two steps: the waiting
+//! conversations with the signals the priority order needs (no message text:
+//! ten thousand of them read in milliseconds), then the text of only the rows
+//! shown. Also the other lists a filter asks for (a state, newest first) and
+//! the people a `from:` names. `queue` (the module) puts them together.
+
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::Store;
-use crate::model::{ConversationState, Platform, from_micros, to_micros};
+use crate::model::{ConversationState, Direction, Platform, from_micros, to_micros};
+use crate::priority::{Addressed, Relationship};
 
-/// How much of a body the queue reads: enough for its first line.
-const PREVIEW_CHARS: i64 = 2000;
+/// How much of a body a row reads: enough for its first line.
+pub(super) const PREVIEW_CHARS: i64 = 2000;
 
+/// One waiting conversation as the priority order reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub conversation_id: i64,
+    pub platform: Platform,
+    pub waiting_since: DateTime<Utc>,
+    /// Snoozed, and the snooze is over: back in the queue.
+    pub back_from_snooze: bool,
+    pub person_id: Option<i64>,
+    pub asks: bool,
+    pub addressed: Addressed,
+    pub exchanges: u32,
+    pub followers: Option<u64>,
+}
+
+/// One row of a list: a conversation, shown by its newest inbound message
+/// (or, in search results, by the message that matched).
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueItem {
     pub conversation_id: i64,
     pub platform: Platform,
     pub thread_id: String,
-    /// `Open`, also for a snoozed conversation whose time has come.
+    /// As stored: a conversation back from a snooze is still `Snoozed` here.
     pub state: ConversationState,
-    pub waiting_since: DateTime<Utc>,
+    /// When the conversation started waiting, if it waits.
+    pub waiting_since: Option<DateTime<Utc>>,
+    pub back_from_snooze: bool,
+    pub snoozed_until: Option<DateTime<Utc>>,
+    /// The newest message of the conversation.
+    pub last_at: DateTime<Utc>,
     pub person_id: Option<i64>,
     pub author_handle: Option<String>,
     pub author_display_name: Option<String>,
     pub title: Option<String>,
     pub url: Option<String>,
-    /// The start of the newest inbound message, raw (sanitize before showing).
+    /// The start of the message shown, raw (sanitize before showing).
     pub text_head: String,
     pub message_count: i64,
+    /// In search results: the message that matched.
+    pub hit: Option<Hit>,
+    /// In the queue: why it is where it is (`queue` scores it).
+    pub score: Option<crate::priority::Score>,
 }
 
-/// Which conversations wait for an answer at ?1: open ones, and snoozed ones
-/// whose time has come.
-const WAITING: &str = "c.waiting_since IS NOT NULL
-    AND (c.state = 'open' OR (c.state = 'snoozed' AND c.snoozed_until <= ?1))";
+/// The message a search found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub message_id: i64,
+    pub created_at: DateTime<Utc>,
+    pub direction: Direction,
+}
+
+impl QueueItem {
+    /// The time the row's age counts from: the wait, the matching message,
+    /// or the conversation's newest message.
+    #[must_use]
+    pub fn dated(&self) -> DateTime<Utc> {
+        match (self.hit, self.waiting_since) {
+            (Some(hit), _) => hit.created_at,
+            (None, Some(since)) => since,
+            (None, None) => self.last_at,
+        }
+    }
+}
+
+/// The columns `item_from_row` reads, after the caller's own (from index 0).
+pub(super) const ITEM_COLUMNS: &str = "c.id, c.platform, c.thread_key, c.state, c.waiting_since,
+    c.snoozed_until, c.last_at, m.person_id, m.author_handle, m.author_display_name,
+    coalesce(c.title, m.title), m.url, substr(m.text, 1, ?2), c.message_count";
+
+pub(super) fn item_from_row(row: &rusqlite::Row<'_>, now: i64) -> rusqlite::Result<QueueItem> {
+    let platform: String = row.get(1)?;
+    let state: String = row.get(3)?;
+    let state: ConversationState = state.parse().unwrap_or(ConversationState::Open);
+    let waiting_since: Option<i64> = row.get(4)?;
+    let snoozed_until: Option<i64> = row.get(5)?;
+    // Done and answered conversations keep no waiting time that means anything.
+    let waits = matches!(state, ConversationState::Open)
+        || (state == ConversationState::Snoozed && snoozed_until.is_some_and(|at| at <= now));
+    Ok(QueueItem {
+        conversation_id: row.get(0)?,
+        platform: platform.parse().unwrap_or(Platform::Other),
+        thread_id: row.get(2)?,
+        state,
+        waiting_since: waiting_since.filter(|_| waits).map(from_micros),
+        back_from_snooze: waits && state == ConversationState::Snoozed,
+        snoozed_until: snoozed_until.map(from_micros),
+        last_at: from_micros(row.get::<_, Option<i64>>(6)?.unwrap_or_default()),
+        person_id: row.get(7)?,
+        author_handle: row.get(8)?,
+        author_display_name: row.get(9)?,
+        title: row.get(10)?,
+        url: row.get(11)?,
+        text_head: row.get::<_, Option<String>>(12)?.unwrap_or_default(),
+        message_count: row.get(13)?,
+        hit: None,
+        score: None,
+    })
+}
 
 impl Store {
-    /// Platform and waiting time of every waiting conversation: enough for the
-    /// queue's header counts without reading any message.
-    pub fn waiting(&self, now: DateTime<Utc>) -> Result<Vec<(Platform, DateTime<Utc>)>> {
-        let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT c.platform, c.waiting_since FROM conversations c WHERE {WAITING}"
-        ))?;
+    /// Every conversation waiting for an answer at `now`: open ones, and
+    /// snoozed ones whose time has come. Reads no message.
+    pub fn candidates(&self, now: DateTime<Utc>) -> Result<Vec<Candidate>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT c.id, c.platform, c.waiting_since, c.state = 'snoozed', c.person_id,
+                    c.waiting_asks, c.waiting_addressed, p.exchanges, p.followers
+             FROM conversations c LEFT JOIN people p ON p.id = c.person_id
+             WHERE c.state = 'open' AND c.waiting_since IS NOT NULL
+             UNION ALL
+             SELECT c.id, c.platform, c.waiting_since, 1, c.person_id,
+                    c.waiting_asks, c.waiting_addressed, p.exchanges, p.followers
+             FROM conversations c LEFT JOIN people p ON p.id = c.person_id
+             WHERE c.state = 'snoozed' AND c.snoozed_until <= ?1 AND c.waiting_since IS NOT NULL",
+        )?;
         let rows = statement.query_map([to_micros(now)], |row| {
-            let platform: String = row.get(0)?;
-            Ok((
-                platform.parse().unwrap_or(Platform::Other),
-                from_micros(row.get(1)?),
-            ))
+            let platform: String = row.get(1)?;
+            Ok(Candidate {
+                conversation_id: row.get(0)?,
+                platform: platform.parse().unwrap_or(Platform::Other),
+                waiting_since: from_micros(row.get(2)?),
+                back_from_snooze: row.get(3)?,
+                person_id: row.get(4)?,
+                asks: row.get(5)?,
+                addressed: Addressed::from_level(row.get(6)?),
+                exchanges: row.get::<_, Option<u32>>(7)?.unwrap_or(0),
+                followers: row
+                    .get::<_, Option<i64>>(8)?
+                    .and_then(|n| u64::try_from(n).ok()),
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Conversations waiting for an answer at `now`, oldest wait first.
-    pub fn queue(&self, now: DateTime<Utc>, limit: Option<usize>) -> Result<Vec<QueueItem>> {
-        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    /// The strongest relationship tag of every person who has one.
+    pub fn relationships(&self) -> Result<HashMap<i64, Relationship>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT person_id, tag FROM person_tags
+             WHERE tag IN ('customer', 'vip', 'lead', 'advocate')",
+        )?;
+        let mut strongest = HashMap::new();
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+        })?;
+        for row in rows {
+            let (person, tag) = row?;
+            let relationship = Relationship::of_tag(&tag);
+            let entry = strongest.entry(person).or_insert(relationship);
+            *entry = (*entry).max(relationship);
+        }
+        Ok(strongest)
+    }
+
+    /// The people who carry any of `tags`.
+    pub fn people_tagged(&self, tags: &[String]) -> Result<HashSet<i64>> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT person_id FROM person_tags WHERE tag = ?1")?;
+        let mut people = HashSet::new();
+        for tag in tags {
+            for person in statement.query_map([tag], |row| row.get(0))? {
+                people.insert(person?);
+            }
+        }
+        Ok(people)
+    }
+
+    /// The people a word of whose name or handle starts with any of
+    /// `starts` (lowercase): `from:ana` finds "Ana Lima" and `@ana@fosstodon.org`.
+    pub fn people_named(&self, starts: &[String]) -> Result<HashSet<i64>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id, display_name FROM people WHERE display_name LIKE ?1
+             UNION ALL
+             SELECT person_id, coalesce(handle, '') || ' ' || coalesce(display_name, '') FROM handles
+             WHERE handle LIKE ?1 OR display_name LIKE ?1",
+        )?;
+        let mut people = HashSet::new();
+        for start in starts {
+            let pattern = format!("%{}%", start.replace(['%', '_'], ""));
+            let rows = statement.query_map([pattern], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?))
+            })?;
+            for row in rows {
+                let (person, names) = row?;
+                if names.is_some_and(|names| has_word_starting(&names, start)) {
+                    people.insert(person);
+                }
+            }
+        }
+        Ok(people)
+    }
+
+    /// The rows of `conversations`, in the order given, skipping any gone meanwhile.
+    pub fn items(&self, conversations: &[i64], now: DateTime<Utc>) -> Result<Vec<QueueItem>> {
         let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT c.id, c.platform, c.thread_key, c.waiting_since, m.person_id, m.author_handle,
-                    m.author_display_name, coalesce(c.title, m.title), m.url, substr(m.text, 1, ?3),
-                    c.message_count
-             FROM conversations c JOIN messages m ON m.id = c.last_inbound_id
-             WHERE {WAITING}
-             ORDER BY c.waiting_since, c.id
-             LIMIT ?2"
+            "SELECT {ITEM_COLUMNS}
+             FROM conversations c LEFT JOIN messages m ON m.id = c.last_inbound_id
+             WHERE c.id = ?1"
         ))?;
-        let rows = statement.query_map(params![to_micros(now), limit, PREVIEW_CHARS], |row| {
-            let platform: String = row.get(1)?;
-            Ok(QueueItem {
-                conversation_id: row.get(0)?,
-                platform: platform.parse().unwrap_or(Platform::Other),
-                thread_id: row.get(2)?,
-                state: ConversationState::Open,
-                waiting_since: from_micros(row.get(3)?),
-                person_id: row.get(4)?,
-                author_handle: row.get(5)?,
-                author_display_name: row.get(6)?,
-                title: row.get(7)?,
-                url: row.get(8)?,
-                text_head: row.get(9)?,
-                message_count: row.get(10)?,
-            })
+        let now = to_micros(now);
+        let mut items = Vec::with_capacity(conversations.len());
+        for &id in conversations {
+            if let Some(item) = statement
+                .query_row(params![id, PREVIEW_CHARS], |row| item_from_row(row, now))
+                .optional()?
+            {
+                items.push(item);
+            }
+        }
+        Ok(items)
+    }
+
+    /// Conversations in any of `states` (every state when empty), newest
+    /// first, on `platforms` (any when empty), with a person among `people`
+    /// (anyone when `None`).
+    pub fn conversations_in(
+        &self,
+        states: &[ConversationState],
+        platforms: &[Platform],
+        people: Option<&HashSet<i64>>,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<QueueItem>> {
+        // Values from closed vocabularies and integer ids are written into
+        // the statement; nothing typed by the user is.
+        let mut conditions = Vec::new();
+        if !states.is_empty() {
+            conditions.push(format!(
+                "c.state IN ({})",
+                quoted_list(states.iter().map(|s| s.as_str()))
+            ));
+        }
+        if !platforms.is_empty() {
+            conditions.push(format!(
+                "c.platform IN ({})",
+                quoted_list(platforms.iter().map(|p| p.as_str()))
+            ));
+        }
+        if let Some(people) = people {
+            let ids: Vec<String> = people.iter().map(i64::to_string).collect();
+            conditions.push(format!("c.person_id IN ({})", ids.join(",")));
+        }
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {ITEM_COLUMNS}
+             FROM conversations c LEFT JOIN messages m ON m.id = c.last_inbound_id
+             {filter} ORDER BY c.last_at DESC LIMIT ?1"
+        ))?;
+        let now = to_micros(now);
+        let rows = statement.query_map(params![limit as i64, PREVIEW_CHARS], |row| {
+            item_from_row(row, now)
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Conversations waiting for an answer at `now`, the longest wait first
+    /// (the priority order is `queue`'s; this is the store's own view).
+    pub fn queue(&self, now: DateTime<Utc>, limit: Option<usize>) -> Result<Vec<QueueItem>> {
+        let mut waiting = self.candidates(now)?;
+        waiting.sort_by_key(|c| (c.waiting_since, c.conversation_id));
+        let ids: Vec<i64> = waiting
+            .iter()
+            .take(limit.unwrap_or(usize::MAX))
+            .map(|c| c.conversation_id)
+            .collect();
+        self.items(&ids, now)
+    }
+
+    /// Platforms that have conversations, for the filter menu.
+    pub fn platforms_in_use(&self) -> Result<Vec<Platform>> {
+        let mut used = Vec::new();
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT 1 FROM conversations WHERE platform = ?1 LIMIT 1")?;
+        for platform in Platform::ALL {
+            if statement.exists([platform.as_str()])? {
+                used.push(*platform);
+            }
+        }
+        Ok(used)
+    }
+
+    /// Every tag in use, for the filter menu.
+    pub fn tags_in_use(&self) -> Result<Vec<String>> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT DISTINCT tag FROM person_tags ORDER BY tag")?;
+        let tags = statement
+            .query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(tags)
+    }
+}
+
+pub(super) fn quoted_list<'a>(values: impl Iterator<Item = &'a str>) -> String {
+    values
+        .map(|value| format!("'{}'", value.replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Whether a word of `names` (split at anything not a letter or digit)
+/// starts with `start`, ignoring case.
+fn has_word_starting(names: &str, start: &str) -> bool {
+    let names = names.to_lowercase();
+    if start.contains(|c: char| !c.is_alphanumeric()) {
+        // `from:ana@fosstodon` or `from:"ana lima"`: the typed text as a whole.
+        return names.contains(start);
+    }
+    names
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| word.starts_with(start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+    use crate::store::NewMessage;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn message(id: &str, thread: &str, when: &str, author: Option<&str>, text: &str) -> NewMessage {
+        NewMessage {
+            platform: Platform::Email,
+            external_id: id.into(),
+            created_at: at(when),
+            text: text.into(),
+            kind: Kind::Email,
+            thread_id: Some(thread.into()),
+            parent_id: None,
+            author_handle: author.map(Into::into),
+            author_display_name: None,
+            author_profile_url: None,
+            author_id: None,
+            title: None,
+            url: None,
+            source_account: None,
+            direction: author.is_none().then_some(Direction::Out),
+            author_followers: None,
+            extra_json: None,
+        }
+    }
+
+    fn import(store: &mut Store, messages: &[NewMessage]) {
+        let mut ingest = store
+            .ingest(at("2026-06-13T12:00:00Z"), HashSet::new())
+            .unwrap();
+        for message in messages {
+            ingest.add(message).unwrap();
+        }
+        ingest.finish().unwrap();
+    }
+
+    fn exchanges(store: &Store) -> i64 {
+        store
+            .conn
+            .query_row("SELECT exchanges FROM people", [], |row| row.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn exchanges_follow_replies_imports_and_undo() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let ana = Some("ana@example.com");
+        import(
+            &mut store,
+            &[
+                message("a1", "t1", "2026-06-01T09:00:00Z", ana, "hi"),
+                message("r1", "t1", "2026-06-01T10:00:00Z", None, "hello"),
+                message("a2", "t2", "2026-06-02T09:00:00Z", ana, "can I export?"),
+            ],
+        );
+        assert_eq!(exchanges(&store), 1);
+        let now = at("2026-06-13T12:00:00Z");
+        let waiting = store.candidates(now).unwrap();
+        assert_eq!(waiting.len(), 1);
+        assert!(waiting[0].asks, "the waiting message asks");
+        assert_eq!(waiting[0].addressed, Addressed::Direct);
+        assert_eq!(waiting[0].exchanges, 1);
+        let t2 = waiting[0].conversation_id;
+        store.reply(t2, "yes", None, None, now).unwrap();
+        assert_eq!(exchanges(&store), 2);
+        store.undo_last(now, now).unwrap();
+        assert_eq!(exchanges(&store), 1, "undo gives the count back");
+        // A later message that asks nothing: the conversation still asks
+        // (the question waits too), until it is answered.
+        import(
+            &mut store,
+            &[message("a3", "t2", "2026-06-03T09:00:00Z", ana, "thanks")],
+        );
+        assert!(store.candidates(now).unwrap()[0].asks);
+        import(
+            &mut store,
+            &[message("r2", "t2", "2026-06-04T09:00:00Z", None, "sure")],
+        );
+        assert!(store.candidates(now).unwrap().is_empty());
+        assert_eq!(exchanges(&store), 2);
+        import(
+            &mut store,
+            &[message("a4", "t2", "2026-06-05T09:00:00Z", ana, "ok")],
+        );
+        let again = store.candidates(now).unwrap();
+        assert!(!again[0].asks, "the question was answered");
+    }
+
+    #[test]
+    fn a_schema_4_store_gets_the_priority_columns_filled_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            for sql in [
+                include_str!("../../assets/migrations/0001_initial.sql"),
+                include_str!("../../assets/migrations/0002_drafts.sql"),
+                include_str!("../../assets/migrations/0003_budget.sql"),
+                include_str!("../../assets/migrations/0004_unused_index.sql"),
+            ] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 4).unwrap();
+            conn.execute_batch(
+                "PRAGMA foreign_keys = OFF;
+                 INSERT INTO people (id, display_name, created_at) VALUES (1, 'Ana', 0);
+                 INSERT INTO conversations (id, platform, thread_key, state, message_count,
+                     last_inbound_at, last_outbound_at, waiting_since, last_inbound_id)
+                     VALUES (1, 'x', 't1', 'open', 2, 30, 10, 20, 3),
+                            (2, 'x', 't2', 'answered', 2, 5, 6, NULL, 4);
+                 INSERT INTO messages (id, platform, external_id, conversation_id, direction, kind,
+                     person_id, created_at, text, imported_at, extra_json) VALUES
+                     (1, 'x', 'm1', 1, 'out', 'reply', NULL, 10, 'earlier', 0, NULL),
+                     (2, 'x', 'm2', 1, 'in', 'mention', 1, 20, 'does it sync?', 0, NULL),
+                     (3, 'x', 'm3', 1, 'in', 'dm', 1, 30, 'hello', 0, '{\"author_followers\":1200}'),
+                     (4, 'x', 'm4', 2, 'in', 'mention', 1, 5, 'see https://a.example/?q=1', 0, NULL),
+                     (5, 'x', 'm5', 2, 'out', 'reply', NULL, 6, 'thanks', 0, NULL);",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let row: (Option<i64>, bool, i64) = store
+            .conn
+            .query_row(
+                "SELECT person_id, waiting_asks, waiting_addressed FROM conversations WHERE id = 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(row, (Some(1), true, Addressed::Direct.level()));
+        let asks: Vec<bool> = store
+            .conn
+            .prepare("SELECT asks FROM messages ORDER BY id")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(asks, [false, true, false, false, false]);
+        let (exchanges, followers): (i64, Option<i64>) = store
+            .conn
+            .query_row("SELECT exchanges, followers FROM people", [], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((exchanges, followers), (2, Some(1200)));
+    }
+
+    #[test]
+    fn from_matches_the_start_of_a_word_of_a_name_or_handle() {
+        assert!(has_word_starting("Ana Lima", "ana"));
+        assert!(has_word_starting("Ana Lima", "lim"));
+        assert!(has_word_starting("@ana@fosstodon.org ", "foss"));
+        assert!(!has_word_starting("Banana Split", "ana"));
+        assert!(has_word_starting("ana lima", "ana lima"));
+        assert!(has_word_starting("bo.chen@example.com", "bo.chen"));
+        assert!(!has_word_starting("", "ana"));
     }
 }

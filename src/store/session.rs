@@ -13,7 +13,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::json;
 
 use super::Store;
-use super::ingest::{Touch, settle};
+use super::ingest::{Touch, count_exchanges, settle};
 use crate::model::{ConversationState, Direction, Kind, Platform, from_micros, to_micros};
 
 /// One message of a thread, raw (sanitize before showing).
@@ -343,7 +343,7 @@ impl Store {
         )?;
         let message = tx.last_insert_rowid();
         super::index_text(&tx, message - 1, message)?;
-        settle(
+        let people = settle(
             &tx,
             conversation,
             Touch {
@@ -351,6 +351,7 @@ impl Store {
                 newest_new_outbound: Some(at),
             },
         )?;
+        count_exchanges(&tx, people)?;
         tx.execute(
             "DELETE FROM drafts WHERE conversation_id = ?1",
             [conversation],
@@ -531,7 +532,8 @@ impl Store {
                 "UPDATE conversations SET state = ?2, snoozed_until = ?3 WHERE id = ?1",
                 params![conversation, prev_state, prev_snoozed],
             )?;
-            settle(tx, conversation, Touch::default())
+            let people = settle(tx, conversation, Touch::default())?;
+            count_exchanges(tx, people)
         };
         let undone = match (kind.as_str(), conversation, person) {
             ("replied", Some(conversation), _) => {
@@ -666,6 +668,7 @@ mod tests {
             url: None,
             source_account: None,
             direction: out.then_some(Direction::Out),
+            author_followers: None,
             extra_json: None,
         }
     }
@@ -890,7 +893,7 @@ mod tests {
         let item = queue.iter().find(|i| i.conversation_id == te).unwrap();
         assert_eq!(
             item.waiting_since,
-            at("2026-06-13T09:30:00Z"),
+            Some(at("2026-06-13T09:30:00Z")),
             "not from the message marked done"
         );
     }

@@ -14,12 +14,14 @@ use ratatui::layout::{Position, Rect};
 
 use super::editor::Editor;
 use super::keymap::{Command, Context, Keymap};
-use super::layout::Areas;
+use super::layout::{Areas, ListRow, Shown, list_rows};
 use super::timer::SessionTimer;
 use crate::budget::{self, Away, Reading};
 use crate::clock::Zone;
 use crate::config::Config;
-use crate::model::{Platform, parse_span};
+use crate::model::{ConversationState, Platform, parse_span};
+use crate::query::{Query, QueryError};
+use crate::queue::{self, ListKind};
 use crate::sla;
 use crate::store::{ConversationSummary, PersonCard, QueueItem, Store, Thread, Undone};
 
@@ -29,6 +31,8 @@ const DRAFT_SAVE_EVERY: i64 = 2;
 const THREAD_LIMIT: usize = 200;
 /// Rows of the queue held in memory; the header counts all of them.
 const QUEUE_LIMIT: usize = 1000;
+/// Tags offered in the filter menu (more are reached with `tag:` in `/`).
+const MENU_TAGS: usize = 8;
 /// Keys pressed this soon after the budget-spent prompt opens are ignored:
 /// they were meant for what was on the screen before it.
 const SPENT_PROMPT_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
@@ -79,6 +83,18 @@ pub enum Mode {
         typing: Option<Editor>,
     },
     Note(Editor),
+    /// The search box has the keyboard; the list follows what is typed.
+    /// `error` says why the text is not a query (the list stays as it was);
+    /// an incomplete one is a hint until `Enter`.
+    Search {
+        editor: Editor,
+        error: Option<QueryError>,
+    },
+    /// The filter menu: each choice adds or removes one filter word.
+    Filter {
+        choice: usize,
+        choices: Vec<FilterChoice>,
+    },
     /// Today's budget is used up: how to go on (`SPENT_CHOICES`). Keys in
     /// the first moment after `opened_at` (monotonic) are ignored.
     Spent {
@@ -125,6 +141,82 @@ pub const SPENT_CHOICES: [&str; 3] = [
     "keep going (overtime)",
 ];
 
+/// One line of the filter menu: what it toggles in the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilterChoice {
+    Overdue,
+    DueSoon,
+    Platform(Platform),
+    Tag(String),
+    State(ConversationState),
+    AllStates,
+    Clear,
+}
+
+impl FilterChoice {
+    #[must_use]
+    pub fn label(&self) -> String {
+        match self {
+            FilterChoice::Overdue => "overdue only".into(),
+            FilterChoice::DueSoon => "due soon only".into(),
+            FilterChoice::Platform(platform) => format!("platform: {platform}"),
+            FilterChoice::Tag(tag) => format!("tag: {}", crate::sanitize::sanitize_line(tag)),
+            FilterChoice::State(state) => format!("state: {state}"),
+            FilterChoice::AllStates => "state: all".into(),
+            FilterChoice::Clear => "clear all filters".into(),
+        }
+    }
+
+    /// Whether the filter is on in `query`.
+    #[must_use]
+    pub fn is_on(&self, query: &Query) -> bool {
+        match self {
+            FilterChoice::Overdue => query.overdue,
+            FilterChoice::DueSoon => query.due_soon,
+            FilterChoice::Platform(platform) => query.platforms.contains(platform),
+            FilterChoice::Tag(tag) => query.tags.contains(tag),
+            FilterChoice::State(state) => query.states.contains(state),
+            FilterChoice::AllStates => query.all_states,
+            FilterChoice::Clear => false,
+        }
+    }
+
+    /// Turns the filter on, or off when it is on.
+    fn toggle(&self, query: &mut Query) {
+        fn flip<T: PartialEq + Clone>(list: &mut Vec<T>, value: &T) {
+            if let Some(at) = list.iter().position(|v| v == value) {
+                list.remove(at);
+            } else {
+                list.push(value.clone());
+            }
+        }
+        match self {
+            FilterChoice::Overdue => query.overdue = !query.overdue,
+            FilterChoice::DueSoon => query.due_soon = !query.due_soon,
+            FilterChoice::Platform(platform) => flip(&mut query.platforms, platform),
+            FilterChoice::Tag(tag) => flip(&mut query.tags, tag),
+            FilterChoice::State(state) => {
+                query.all_states = false;
+                flip(&mut query.states, state);
+            }
+            FilterChoice::AllStates => {
+                query.states.clear();
+                query.all_states = !query.all_states;
+            }
+            FilterChoice::Clear => *query = Query::default(),
+        }
+    }
+}
+
+/// Where the list was before a search or filter: `Esc` goes back there.
+#[derive(Debug, Clone, PartialEq)]
+struct Place {
+    query: Query,
+    conversation: Option<i64>,
+    selected: usize,
+    offset: usize,
+}
+
 /// What the right pane shows for the selected conversation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Detail {
@@ -144,6 +236,9 @@ pub struct Counts {
     pub snoozed: u32,
 }
 
+// Independent facts about the session (a draft unsaved, wrapping up,
+// quitting, a search cut short), not states of one thing.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug)]
 pub struct App {
     store: Store,
@@ -151,11 +246,23 @@ pub struct App {
     pub keymap: Keymap,
     pub now: DateTime<Utc>,
     session_start: DateTime<Utc>,
+    /// The rows of the list: the queue, or what a filter or search found.
     pub queue: Vec<QueueItem>,
-    /// All waiting conversations and how many of them are overdue (the queue
-    /// itself holds at most `QUEUE_LIMIT`).
+    /// What the list is, and for which query.
+    pub list_kind: ListKind,
+    pub query: Query,
+    /// Rows the query matches (the list holds at most `QUEUE_LIMIT`), and
+    /// whether a search found more than it shows.
+    pub matching: usize,
+    pub more: bool,
+    /// Where to go back to from a search or filter: `/` and the first
+    /// filter add a place, `Esc` goes back.
+    places: Vec<Place>,
+    /// All waiting conversations and how many of them are overdue.
     pub open_total: usize,
     pub overdue_total: usize,
+    /// The user's median active time per conversation (the budget line).
+    pub pace: std::time::Duration,
     queue_read_at: DateTime<Utc>,
     pub selected: usize,
     pub queue_offset: usize,
@@ -201,8 +308,14 @@ impl App {
             now,
             session_start: now,
             queue: Vec::new(),
+            list_kind: ListKind::Queue,
+            query: Query::default(),
+            matching: 0,
+            more: false,
+            places: Vec::new(),
             open_total: 0,
             overdue_total: 0,
+            pace: budget::DEFAULT_PACE,
             queue_read_at: now,
             selected: 0,
             queue_offset: 0,
@@ -235,11 +348,22 @@ impl App {
         self.queue.get(self.selected)
     }
 
+    /// Where a waiting row stands against the promise.
     #[must_use]
-    pub fn sla(&self, item: &QueueItem) -> sla::Assessment {
-        self.config
-            .sla
-            .assess(item.platform, item.waiting_since, self.now)
+    pub fn sla(&self, item: &QueueItem) -> Option<sla::Assessment> {
+        item.waiting_since
+            .map(|since| self.config.sla.assess(item.platform, since, self.now))
+    }
+
+    /// Before which row of the list today's remaining budget runs out, when
+    /// it does: the queue only (a search is not a plan for the day).
+    #[must_use]
+    pub fn budget_line(&self) -> Option<usize> {
+        if self.list_kind != ListKind::Queue {
+            return None;
+        }
+        queue::budget_line(self.matching, self.pace, self.timer.today().room())
+            .filter(|&row| row < self.queue.len())
     }
 
     /// The key context: typing when an editor has the keyboard.
@@ -248,6 +372,7 @@ impl App {
         match self.mode {
             Mode::Reply
             | Mode::Note(_)
+            | Mode::Search { .. }
             | Mode::Menu {
                 typing: Some(_), ..
             } => Context::Typing,
@@ -316,6 +441,8 @@ impl App {
                     self.refresh(None)?;
                     self.thread_scroll = scroll;
                 }
+                // The budget line moves up as time is used.
+                self.keep_selection_visible();
                 Ok(Vec::new())
             }
             Event::Resize(width, height) => {
@@ -325,7 +452,11 @@ impl App {
                 Ok(Vec::new())
             }
             Event::Paste(text) => {
-                if let Some(editor) = self.active_editor() {
+                if let Mode::Search { mut editor, .. } = self.mode.clone() {
+                    editor.insert_str(&text);
+                    let error = self.search_for(&editor)?;
+                    self.mode = Mode::Search { editor, error };
+                } else if let Some(editor) = self.active_editor() {
                     editor.insert_str(&text);
                     self.touch_draft();
                 }
@@ -385,6 +516,8 @@ impl App {
                 typing,
             } => self.menu_key(key, command, menu, choice, typing),
             Mode::Spent { choice, opened_at } => self.spent_key(key, command, choice, opened_at),
+            Mode::Search { editor, .. } => self.search_key(key, command, editor),
+            Mode::Filter { choice, choices } => self.filter_key(key, choice, choices),
             Mode::Browse => match command {
                 Some(command) => self.browse(command),
                 None => Ok(Vec::new()),
@@ -418,15 +551,7 @@ impl App {
                     return Ok(self.hand_to_editor());
                 }
             }
-            Command::Pause => {
-                self.timer.toggle_pause(self.reading)?;
-                self.status = Some(if self.timer.activity() == budget::Activity::Paused {
-                    let resume = self.keymap.hint(Command::Pause, "resumes");
-                    format!("Timer paused · {}", resume.unwrap_or_default())
-                } else {
-                    "Timer running.".into()
-                });
-            }
+            Command::Pause => self.toggle_pause()?,
             Command::Done => {
                 if let Some(item) = self.selected_item() {
                     let id = item.conversation_id;
@@ -461,6 +586,7 @@ impl App {
                     .map(|p| p.note.clone());
                 self.mode = Mode::Note(Editor::from_text(&note.unwrap_or_default()));
             }
+            Command::Search => self.open_search(),
             Command::Open => {
                 let link = self.link();
                 if link.is_none() {
@@ -481,6 +607,8 @@ impl App {
                 return Ok(link.map(Effect::Copy).into_iter().collect());
             }
             Command::Undo => self.undo()?,
+            Command::Filter => self.open_filters()?,
+            Command::Clear => self.back_to_queue()?,
             Command::Help => self.mode = Mode::Help,
             Command::Quit => {
                 self.save_draft()?;
@@ -493,6 +621,31 @@ impl App {
             | Command::EditTyping => {}
         }
         Ok(Vec::new())
+    }
+
+    fn toggle_pause(&mut self) -> Result<()> {
+        self.timer.toggle_pause(self.reading)?;
+        self.status = Some(if self.timer.activity() == budget::Activity::Paused {
+            let resume = self.keymap.hint(Command::Pause, "resumes");
+            format!("Timer paused · {}", resume.unwrap_or_default())
+        } else {
+            "Timer running.".into()
+        });
+        Ok(())
+    }
+
+    /// `/`: the search box, holding the current filter words to add to.
+    fn open_search(&mut self) {
+        self.remember_place();
+        let text = if self.query.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", self.query)
+        };
+        self.mode = Mode::Search {
+            editor: Editor::from_text(&text),
+            error: None,
+        };
     }
 
     fn reply_key(&mut self, key: KeyEvent, command: Option<Command>) -> Result<Vec<Effect>> {
@@ -845,10 +998,19 @@ impl App {
 
     /// Where the panes are at the current size, as the view draws them.
     fn areas(&self) -> Areas {
-        Areas::of(
-            Rect::new(0, 0, self.size.0, self.size.1),
-            self.reply_box_shown(),
-        )
+        Areas::of(Rect::new(0, 0, self.size.0, self.size.1), self.shown())
+    }
+
+    /// What takes room in the panes now (the view lays out the same way).
+    #[must_use]
+    pub fn shown(&self) -> Shown {
+        Shown {
+            reply: self.reply_box_shown(),
+            search: matches!(self.mode, Mode::Search { .. }),
+            why: self
+                .selected_item()
+                .is_some_and(|item| item.score.is_some()),
+        }
     }
 
     fn mouse(&mut self, mouse: MouseEvent) {
@@ -858,10 +1020,19 @@ impl App {
             MouseEventKind::Down(MouseButton::Left)
                 if areas.queue.contains(at) && self.mode == Mode::Browse =>
             {
-                // Rows sit inside the border; a click on the border selects nothing.
-                if mouse.row > areas.queue.y && mouse.row + 1 < areas.queue.bottom() {
-                    let row = usize::from(mouse.row - areas.queue.y - 1);
-                    let _ = self.select(self.queue_offset + row);
+                // A click on the border or the divider selects nothing.
+                if areas.list.contains(at) {
+                    let rows = list_rows(
+                        self.queue_offset,
+                        self.queue.len(),
+                        self.budget_line(),
+                        usize::from(areas.list.height),
+                    );
+                    if let Some(ListRow::Item(index)) =
+                        rows.get(usize::from(mouse.row - areas.list.y))
+                    {
+                        let _ = self.select(*index);
+                    }
                 }
                 self.focus = Pane::Queue;
             }
@@ -997,27 +1168,226 @@ impl App {
         Ok(())
     }
 
-    /// Re-reads the queue. The selection stays on the same conversation when it
-    /// is still there, else on the same row (the next item), never the top.
+    /// Re-reads the list. The selection stays on the same row of the list
+    /// (conversation, or matching message) when it is still there, else on
+    /// the same row (the next item), never the top.
     fn refresh(&mut self, keep_row: Option<usize>) -> Result<()> {
-        let current = self.selected_item().map(|item| item.conversation_id);
-        self.queue = self.store.queue(self.now, Some(QUEUE_LIMIT))?;
-        let waiting = self.store.waiting(self.now)?;
-        self.open_total = waiting.len();
-        self.overdue_total = self.config.sla.overdue(&waiting, self.now);
-        self.queue_read_at = self.now;
+        let current = self.selected_item().map(row_key);
+        self.read_list()?;
+        self.pace = self.store.pace(self.now)?.0;
         let row = current
-            .and_then(|id| {
-                self.queue
-                    .iter()
-                    .position(|item| item.conversation_id == id)
-            })
+            .and_then(|key| self.queue.iter().position(|item| row_key(item) == key))
             .or(keep_row)
             .unwrap_or(self.selected);
         self.selected = row.min(self.queue.len().saturating_sub(1));
         self.load_detail()?;
         self.keep_selection_visible();
         Ok(())
+    }
+
+    /// Lists what `self.query` asks for (the store's work is `queue::list`).
+    fn read_list(&mut self) -> Result<()> {
+        let listing = queue::list(
+            &self.store,
+            &self.config,
+            &self.query,
+            self.now,
+            QUEUE_LIMIT,
+        )?;
+        self.queue = listing.items;
+        self.list_kind = listing.kind;
+        self.matching = listing.matching;
+        self.more = listing.more;
+        self.open_total = listing.waiting;
+        self.overdue_total = listing.overdue;
+        self.queue_read_at = self.now;
+        Ok(())
+    }
+
+    /// Shows what `query` lists, from its first row.
+    fn show_query(&mut self, query: Query) -> Result<()> {
+        self.query = query;
+        self.read_list()?;
+        self.selected = 0;
+        self.queue_offset = 0;
+        self.load_detail()?;
+        self.keep_selection_visible();
+        Ok(())
+    }
+
+    fn remember_place(&mut self) {
+        self.places.push(Place {
+            query: self.query.clone(),
+            conversation: self.selected_item().map(|item| item.conversation_id),
+            selected: self.selected,
+            offset: self.queue_offset,
+        });
+    }
+
+    /// Back to `place`: its query, and the same conversation selected and
+    /// the same rows in view when they are still there.
+    fn go_back_to(&mut self, place: Place) -> Result<()> {
+        self.query = place.query;
+        self.read_list()?;
+        self.selected = place
+            .conversation
+            .and_then(|id| {
+                self.queue
+                    .iter()
+                    .position(|item| item.conversation_id == id)
+            })
+            .unwrap_or(place.selected)
+            .min(self.queue.len().saturating_sub(1));
+        self.queue_offset = place.offset.min(self.selected);
+        self.load_detail()?;
+        self.keep_selection_visible();
+        Ok(())
+    }
+
+    /// `Esc` while browsing a search or filter: back to the whole queue,
+    /// where it was before the first of them.
+    fn back_to_queue(&mut self) -> Result<()> {
+        if self.query.is_empty() {
+            return Ok(());
+        }
+        let whole = self.places.iter().position(|place| place.query.is_empty());
+        let place = whole.map_or_else(
+            || Place {
+                query: Query::default(),
+                conversation: None,
+                selected: 0,
+                offset: 0,
+            },
+            |at| self.places.swap_remove(at),
+        );
+        self.places.clear();
+        self.go_back_to(place)
+    }
+
+    /// Keys of the search box. The list follows the text as it is typed;
+    /// arrows move through it; `Enter` keeps it, `Esc` goes back to where
+    /// the list was before `/`.
+    fn search_key(
+        &mut self,
+        key: KeyEvent,
+        command: Option<Command>,
+        mut editor: Editor,
+    ) -> Result<Vec<Effect>> {
+        let Mode::Search { error, .. } = self.mode.clone() else {
+            return Ok(Vec::new());
+        };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let mut error = error;
+        match key.code {
+            _ if command == Some(Command::Leave) => {
+                self.mode = Mode::Browse;
+                let place = self.places.pop();
+                return match place {
+                    Some(place) => self.go_back_to(place).map(|()| Vec::new()),
+                    None => self.show_query(Query::default()).map(|()| Vec::new()),
+                };
+            }
+            KeyCode::Enter if error.is_none() => {
+                self.mode = Mode::Browse;
+                self.focus = Pane::Queue;
+                if self.query.is_empty() {
+                    // Nothing was asked: the queue, as it was.
+                    if let Some(place) = self.places.pop() {
+                        self.go_back_to(place)?;
+                    }
+                }
+                return Ok(Vec::new());
+            }
+            // Enter on half a filter: now it is a mistake, said in red.
+            KeyCode::Enter => {
+                if let Some(error) = &mut error {
+                    error.incomplete = false;
+                }
+            }
+            KeyCode::Down => self.select(self.selected.saturating_add(1))?,
+            KeyCode::Char('n' | 'j') if ctrl => self.select(self.selected.saturating_add(1))?,
+            KeyCode::Up => self.select(self.selected.saturating_sub(1))?,
+            KeyCode::Char('p' | 'k') if ctrl => self.select(self.selected.saturating_sub(1))?,
+            KeyCode::PageDown => self.select(self.selected.saturating_add(10))?,
+            KeyCode::PageUp => self.select(self.selected.saturating_sub(10))?,
+            _ => {
+                if edit(&mut editor, key) {
+                    error = self.search_for(&editor)?;
+                }
+            }
+        }
+        self.mode = Mode::Search { editor, error };
+        Ok(Vec::new())
+    }
+
+    /// Runs what the search box holds; returns why it cannot be run.
+    fn search_for(&mut self, editor: &Editor) -> Result<Option<QueryError>> {
+        // One line: a newline typed or pasted is a space.
+        let text = editor.text().replace('\n', " ");
+        match Query::parse(&text) {
+            Ok(query) => {
+                self.show_query(query)?;
+                Ok(None)
+            }
+            Err(err) => Ok(Some(err)),
+        }
+    }
+
+    /// The filter menu: the states, the platforms and tags in use, the promise.
+    fn open_filters(&mut self) -> Result<()> {
+        let mut choices = vec![FilterChoice::Overdue, FilterChoice::DueSoon];
+        choices.extend(
+            self.store
+                .platforms_in_use()?
+                .into_iter()
+                .map(FilterChoice::Platform),
+        );
+        choices.extend(
+            self.store
+                .tags_in_use()?
+                .into_iter()
+                .take(MENU_TAGS)
+                .map(FilterChoice::Tag),
+        );
+        choices.extend([
+            FilterChoice::State(ConversationState::Snoozed),
+            FilterChoice::State(ConversationState::Answered),
+            FilterChoice::State(ConversationState::Done),
+            FilterChoice::AllStates,
+        ]);
+        if !self.query.is_empty() {
+            choices.push(FilterChoice::Clear);
+        }
+        self.mode = Mode::Filter { choice: 0, choices };
+        Ok(())
+    }
+
+    fn filter_key(
+        &mut self,
+        key: KeyEvent,
+        choice: usize,
+        choices: Vec<FilterChoice>,
+    ) -> Result<Vec<Effect>> {
+        match pick(key, choice, choices.len()) {
+            Pick::Move(choice) => self.mode = Mode::Filter { choice, choices },
+            Pick::Cancel => self.mode = Mode::Browse,
+            Pick::Chosen(chosen) => {
+                self.mode = Mode::Browse;
+                if choices[chosen] == FilterChoice::Clear {
+                    return self.back_to_queue().map(|()| Vec::new());
+                }
+                let mut query = self.query.clone();
+                choices[chosen].toggle(&mut query);
+                if self.query.is_empty() {
+                    self.remember_place();
+                }
+                if query.is_empty() {
+                    return self.back_to_queue().map(|()| Vec::new());
+                }
+                self.show_query(query)?;
+            }
+        }
+        Ok(Vec::new())
     }
 
     fn load_detail(&mut self) -> Result<()> {
@@ -1055,12 +1425,22 @@ impl App {
         Ok(())
     }
 
+    /// Scrolls the list so the selected row shows (the budget divider takes
+    /// a row of its own).
     fn keep_selection_visible(&mut self) {
-        let rows = usize::from(self.areas().queue.height.saturating_sub(2)).max(1);
+        let height = usize::from(self.areas().list.height).max(1);
         if self.selected < self.queue_offset {
             self.queue_offset = self.selected;
-        } else if self.selected >= self.queue_offset + rows {
-            self.queue_offset = self.selected + 1 - rows;
+        }
+        if self.selected >= self.queue_offset + height {
+            self.queue_offset = self.selected + 1 - height;
+        }
+        let divider = self.budget_line();
+        while self.queue_offset < self.selected
+            && !list_rows(self.queue_offset, self.queue.len(), divider, height)
+                .contains(&ListRow::Item(self.selected))
+        {
+            self.queue_offset += 1;
         }
     }
 
@@ -1083,6 +1463,12 @@ impl App {
             self.overdue_total
         )
     }
+}
+
+/// What identifies a row across re-reads: its conversation and, in search
+/// results, the message that matched.
+fn row_key(item: &QueueItem) -> (i64, Option<i64>) {
+    (item.conversation_id, item.hit.map(|hit| hit.message_id))
 }
 
 /// Active time spent on a conversation, when some was measured: one handled

@@ -71,6 +71,9 @@ commands! {
     Note = "note", Browse, "edit the note on the person";
     Undo = "undo", Browse, "undo the last action (again: the one before)";
     Pause = "pause", Browse, "pause or resume the budget timer";
+    Search = "search", Browse, "search all messages (also platform: is: tag: from:)";
+    Filter = "filter", Browse, "filter: platform, state, tag, overdue";
+    Clear = "clear-filter", Browse, "back to the whole queue";
     Help = "help", Browse, "this help";
     Quit = "quit", Browse, "quit (drafts are kept)";
     Send = "send", Typing, "save (the reply is also copied)";
@@ -242,6 +245,9 @@ const DEFAULTS: &[(&str, Command)] = &[
     ("n", Command::Note),
     ("u", Command::Undo),
     ("p", Command::Pause),
+    ("/", Command::Search),
+    ("f", Command::Filter),
+    ("esc", Command::Clear),
     ("?", Command::Help),
     ("q", Command::Quit),
     ("ctrl-s", Command::Send),
@@ -355,6 +361,9 @@ mod tests {
         assert_eq!(browse(KeyCode::Down), Some(Command::Down));
         assert_eq!(browse(KeyCode::Enter), Some(Command::Reply));
         assert_eq!(browse(KeyCode::Char('?')), Some(Command::Help));
+        assert_eq!(browse(KeyCode::Char('/')), Some(Command::Search));
+        assert_eq!(browse(KeyCode::Char('f')), Some(Command::Filter));
+        assert_eq!(browse(KeyCode::Esc), Some(Command::Clear));
         assert_eq!(
             keymap.command(
                 Context::Browse,

@@ -14,7 +14,7 @@ use ratatui::widgets::Paragraph;
 
 use std::time::Duration;
 
-use super::app::{App, Menu, Mode, SPENT_CHOICES, SPENT_TITLE};
+use super::app::{App, FilterChoice, Menu, Mode, SPENT_CHOICES, SPENT_TITLE};
 use super::keymap::Command;
 use super::layout::Areas;
 use crate::budget::{self, Activity};
@@ -22,15 +22,16 @@ use crate::sanitize::display_width;
 
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
-    let areas = Areas::of(area, app.reply_box_shown());
+    let areas = Areas::of(area, app.shown());
     if areas.too_small {
         overlay::too_small(frame, area);
         return;
     }
-    if app.queue.is_empty() {
+    let searching = matches!(app.mode, Mode::Search { .. });
+    if app.queue.is_empty() && app.query.is_empty() && !searching {
         overlay::inbox_zero(frame, areas.main, app);
     } else {
-        queue::draw(frame, areas.queue, app);
+        queue::draw(frame, &areas, app);
         conversation::draw(frame, &areas, app);
     }
     status_bar(frame, areas.status, app);
@@ -69,8 +70,26 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
             None,
             &[],
         ),
+        Mode::Filter { choice, choices } => {
+            let labels: Vec<String> = choices.iter().map(FilterChoice::label).collect();
+            let marked: Vec<String> = choices
+                .iter()
+                .filter(|choice| choice.is_on(&app.query))
+                .map(FilterChoice::label)
+                .collect();
+            let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+            overlay::menu(
+                frame,
+                areas.main,
+                "Filter (again to remove)",
+                &labels,
+                *choice,
+                None,
+                &marked,
+            );
+        }
         Mode::Note(editor) => overlay::note(frame, areas.main, editor, app),
-        Mode::Browse | Mode::Reply => {}
+        Mode::Browse | Mode::Reply | Mode::Search { .. } => {}
     }
 }
 
@@ -210,10 +229,22 @@ fn hints(app: &App) -> Vec<String> {
         Mode::Menu { .. } => {
             return vec!["enter pick".into(), "esc cancel".into()];
         }
+        Mode::Filter { .. } => return vec!["enter turns on/off".into(), "esc cancel".into()],
+        Mode::Search { .. } => {
+            return vec!["↑↓ pick".into(), "esc back".into(), "enter keep".into()];
+        }
         Mode::Browse if app.timer.activity() == Activity::Paused => &[
             (Command::Help, "help"),
             (Command::Quit, "quit"),
             (Command::Pause, "resume"),
+        ],
+        Mode::Browse if !app.query.is_empty() => &[
+            (Command::Undo, "undo"),
+            (Command::Done, "done"),
+            (Command::Reply, "reply"),
+            (Command::Help, "help"),
+            (Command::Clear, "whole queue"),
+            (Command::Quit, "quit"),
         ],
         Mode::Browse if app.queue.is_empty() => &[
             (Command::Undo, "undo"),

@@ -25,6 +25,12 @@ pub fn draw(frame: &mut Frame<'_>, areas: &Areas, app: &App) {
         .title(title(detail))
         .border_style(border(app.focus == Pane::Conversation));
     frame.render_widget(block, areas.conversation);
+    if let (Some(area), Some(score)) = (
+        areas.why,
+        app.selected_item().and_then(|item| item.score.as_ref()),
+    ) {
+        frame.render_widget(why_line(score, usize::from(area.width)), area);
+    }
     // Wrapped in `update` (see `App::wrap_detail`); only what shows is copied.
     let height = usize::from(areas.thread.height);
     let end = detail.lines.len().saturating_sub(height);
@@ -34,6 +40,26 @@ pub fn draw(frame: &mut Frame<'_>, areas: &Areas, app: &App) {
     if let Some(area) = areas.reply {
         reply_box(frame, area, app);
     }
+}
+
+/// Why the conversation is where it is in the queue: the factors that
+/// placed it, then its score (`priority`).
+fn why_line(score: &crate::priority::Score, width: usize) -> Line<'static> {
+    let reasons = if score.why.is_empty() {
+        "on time, nothing stands out".to_owned()
+    } else {
+        score.why.join(" · ")
+    };
+    let points = format!(" · score {}", score.total);
+    let room = width.saturating_sub(5 + crate::sanitize::display_width(&points));
+    Line::from(vec![
+        Span::styled("why ", Style::new().fg(Color::DarkGray)),
+        Span::styled(
+            truncate_to_width(&reasons, room).into_owned(),
+            Style::new().fg(Color::Yellow),
+        ),
+        Span::styled(points, Style::new().fg(Color::DarkGray)),
+    ])
 }
 
 /// Already-sanitized text wrapped to `width` columns the way the reply editor

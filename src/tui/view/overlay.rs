@@ -108,9 +108,16 @@ pub fn help(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .help(Context::Browse)
         .into_iter()
         .filter(|(_, what)| {
-            ![Command::Up, Command::Bottom, Command::Quit]
-                .iter()
-                .any(|c| c.help() == *what)
+            ![
+                Command::Up,
+                Command::Bottom,
+                Command::Quit,
+                Command::CopyLink,
+                Command::Note,
+                Command::Filter,
+            ]
+            .iter()
+            .any(|c| c.help() == *what)
         })
         .collect();
     for (keys, what) in &mut browse {
@@ -123,6 +130,15 @@ pub fn help(frame: &mut Frame<'_>, area: Rect, app: &App) {
         } else if *what == Command::Help.help() {
             *keys = pair(Command::Help, Command::Quit);
             *what = "this help / quit (drafts are kept)";
+        } else if *what == Command::Open.help() {
+            *keys = pair(Command::Open, Command::CopyLink);
+            *what = "open the post in the browser / copy its link";
+        } else if *what == Command::Tag.help() {
+            *keys = pair(Command::Tag, Command::Note);
+            *what = "tag the person / edit the note on them";
+        } else if *what == Command::Search.help() {
+            *keys = pair(Command::Search, Command::Filter);
+            *what = "search everything / filter (platform: is: tag: from:)";
         }
     }
     section("In the queue and thread", browse);

@@ -1,0 +1,49 @@
+-- tend store, schema 5: what the queue's priority order reads, kept up to
+-- date by the store whenever a conversation's messages change, so ranking
+-- ten thousand waiting conversations reads no message.
+
+-- Whether an inbound message asks a question (`priority::asks_question`).
+ALTER TABLE messages ADD COLUMN asks INTEGER NOT NULL DEFAULT 0;
+
+-- The person waiting in a conversation (the author of its newest inbound
+-- message); whether a waiting message asks a question; how directly the
+-- waiting messages address the user (0 a mention, 1 a reply, 2 a direct
+-- message or email: `priority::Addressed`).
+ALTER TABLE conversations ADD COLUMN person_id INTEGER REFERENCES people(id);
+ALTER TABLE conversations ADD COLUMN waiting_asks INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN waiting_addressed INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX conversations_by_person ON conversations(person_id);
+
+-- The person's conversations the user has answered in, on any platform;
+-- the largest follower count seen on any of their handles.
+ALTER TABLE people ADD COLUMN exchanges INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE people ADD COLUMN followers INTEGER;
+
+-- A person's conversations, read from the index alone (the exchanges count
+-- and the right pane's history); nothing read messages by person and time.
+DROP INDEX messages_by_person;
+CREATE INDEX messages_by_person ON messages(person_id, conversation_id);
+
+-- The same values for what is already stored. The functions are the ones
+-- the store uses for new messages, registered on its connection.
+UPDATE messages SET asks = tend_asks_question(text) WHERE direction = 'in';
+UPDATE conversations SET person_id =
+    (SELECT person_id FROM messages WHERE id = conversations.last_inbound_id);
+UPDATE conversations SET
+    waiting_asks = coalesce((SELECT max(m.asks) FROM messages m
+        WHERE m.conversation_id = conversations.id AND m.direction = 'in'
+          AND m.created_at >= conversations.waiting_since), 0),
+    waiting_addressed = coalesce((SELECT max(tend_addressed(m.kind)) FROM messages m
+        WHERE m.conversation_id = conversations.id AND m.direction = 'in'
+          AND m.created_at >= conversations.waiting_since), 0)
+    WHERE waiting_since IS NOT NULL;
+UPDATE people SET exchanges = (SELECT count(*) FROM conversations c
+    WHERE c.last_outbound_at IS NOT NULL
+      AND c.id IN (SELECT conversation_id FROM messages WHERE person_id = people.id));
+UPDATE people SET followers = seen.most
+    FROM (SELECT person_id,
+                 max(CAST(json_extract(extra_json, '$.author_followers') AS INTEGER)) AS most
+          FROM messages
+          WHERE person_id IS NOT NULL AND extra_json LIKE '%author_followers%'
+          GROUP BY person_id) AS seen
+    WHERE seen.person_id = people.id AND seen.most > 0;
