@@ -178,9 +178,29 @@ pub struct Score {
     pub why: Vec<String>,
 }
 
-/// Scores one conversation at `now`.
+/// Scores one conversation at `now`, with the why line.
 #[must_use]
 pub fn score(
+    signals: &Signals,
+    weights: &Weights,
+    promise: &config::Sla,
+    now: DateTime<Utc>,
+) -> Score {
+    let mut score = rank(signals, weights, promise, now);
+    explain(signals, &mut score, now);
+    score
+}
+
+/// Fills in the why line of a score `rank` made: done only for the rows a
+/// list shows, as the reasons are text.
+pub fn explain(signals: &Signals, score: &mut Score, now: DateTime<Utc>) {
+    let person_wait = hours(now - signals.person_waiting_since);
+    score.why = why(signals, &score.factors, score.sla, person_wait, now);
+}
+
+/// The score without its why line: what ordering ten thousand rows needs.
+#[must_use]
+pub fn rank(
     signals: &Signals,
     weights: &Weights,
     promise: &config::Sla,
@@ -211,7 +231,7 @@ pub fn score(
         total: (sum * 10.0).round() / 10.0,
         factors,
         sla: assessment,
-        why: why(signals, &factors, assessment, person_wait, now),
+        why: Vec::new(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The search box's language, shared by `/`, `f` and `tend search`: free
-//! words search every stored message (full text, the last word also as a
-//! prefix, `"quoted phrases"` as they are), and `key:value` words filter:
+//! words search every stored message (full text, the word being typed also
+//! as the stored words it starts, `"quoted phrases"` as they are), and `key:value` words filter:
 //! `platform:github is:overdue tag:customer from:ana invoice`. The same key
 //! given twice means either value. Pure: parsing, the canonical text, and the
 //! full-text expression; `queue` runs it.
@@ -164,23 +164,39 @@ impl Query {
             }
     }
 
-    /// The FTS5 expression for the free words: each quoted (so nothing typed
-    /// is query syntax), all of them required, the word being typed also as
-    /// a prefix once it has two characters.
+    /// The word still being typed, lowercase, when it is one word of two
+    /// characters or more: what `full_text`'s completions complete.
     #[must_use]
-    pub fn full_text(&self) -> Option<String> {
+    pub fn typed_prefix(&self) -> Option<String> {
+        let word = self.words.last().filter(|_| self.open_ended)?;
+        let single = word.chars().all(char::is_alphanumeric) && word.chars().count() >= 2;
+        single.then(|| word.to_lowercase())
+    }
+
+    /// The FTS5 expression for the free words: each quoted (so nothing typed
+    /// is query syntax), all of them required; the word being typed matches
+    /// itself or any of `completions` (stored words it starts).
+    #[must_use]
+    pub fn full_text(&self, completions: &[String]) -> Option<String> {
+        let quote = |word: &str| format!("\"{}\"", word.replace('"', "\"\""));
         let last = self.words.len().checked_sub(1)?;
+        let typed = self.typed_prefix();
         let terms: Vec<String> = self
             .words
             .iter()
             .enumerate()
             .map(|(index, word)| {
-                let quoted = format!("\"{}\"", word.replace('"', "\"\""));
-                if index == last && self.open_ended && word.chars().count() >= 2 {
-                    format!("{quoted}*")
-                } else {
-                    quoted
+                if index != last || typed.is_none() || completions.is_empty() {
+                    return quote(word);
                 }
+                let mut either = vec![quote(word)];
+                either.extend(
+                    completions
+                        .iter()
+                        .filter(|completion| Some(completion.as_str()) != typed.as_deref())
+                        .map(|completion| quote(completion)),
+                );
+                format!("({})", either.join(" OR "))
             })
             .collect();
         Some(terms.join(" AND "))
@@ -317,7 +333,13 @@ mod tests {
             query.to_string(),
             "platform:github is:overdue tag:customer from:ana invoice"
         );
-        assert_eq!(query.full_text().as_deref(), Some("\"invoice\"*"));
+        assert_eq!(query.typed_prefix().as_deref(), Some("invoice"));
+        assert_eq!(
+            query
+                .full_text(&["invoices".into(), "invoice".into()])
+                .as_deref(),
+            Some("(\"invoice\" OR \"invoices\")")
+        );
         assert!(query.searches_text() && !query.lists_waiting());
     }
 
@@ -401,8 +423,9 @@ mod tests {
         assert_eq!(query.words, ["re: invoice", "https://example.com/a?b=1"]);
         assert_eq!(query.from, ["ana lima"]);
         assert_eq!(
-            query.full_text().as_deref(),
-            Some("\"re: invoice\" AND \"https://example.com/a?b=1\"")
+            query.full_text(&["https".into()]).as_deref(),
+            Some("\"re: invoice\" AND \"https://example.com/a?b=1\""),
+            "only a single word being typed is completed"
         );
         assert_eq!(
             query.to_string(),
@@ -411,7 +434,7 @@ mod tests {
         // Quotes inside words cannot break out of the FTS string.
         let sneaky = parse("a\"b\" OR x");
         assert_eq!(
-            sneaky.full_text().as_deref(),
+            sneaky.full_text(&[]).as_deref(),
             Some("\"a\"\"b\"\"\" AND \"OR\" AND \"x\"")
         );
         // An unfinished quote runs to the end: the query still runs.
@@ -419,19 +442,31 @@ mod tests {
     }
 
     #[test]
-    fn the_word_being_typed_is_a_prefix_from_two_characters() {
-        assert_eq!(parse("inv").full_text().as_deref(), Some("\"inv\"*"));
-        assert_eq!(parse("i").full_text().as_deref(), Some("\"i\""));
+    fn the_word_being_typed_is_completed_from_two_characters() {
+        let completions = ["invoice".to_owned(), "inventory".to_owned()];
+        assert_eq!(parse("inv").typed_prefix().as_deref(), Some("inv"));
         assert_eq!(
-            parse("invoice ").full_text().as_deref(),
+            parse("Inv").full_text(&completions).as_deref(),
+            Some("(\"Inv\" OR \"invoice\" OR \"inventory\")")
+        );
+        assert_eq!(parse("i").typed_prefix(), None);
+        assert_eq!(parse("i").full_text(&completions).as_deref(), Some("\"i\""));
+        assert_eq!(parse("inv").full_text(&[]).as_deref(), Some("\"inv\""));
+        assert_eq!(
+            parse("invoice ").full_text(&completions).as_deref(),
             Some("\"invoice\"")
         );
         assert_eq!(
-            parse("csv is:open").full_text().as_deref(),
+            parse("csv is:open").full_text(&completions).as_deref(),
             Some("\"csv\""),
             "a filter after the word finishes it"
         );
-        assert_eq!(parse("").full_text(), None);
+        assert_eq!(
+            parse("re-inv").typed_prefix(),
+            None,
+            "two words: not completed"
+        );
+        assert_eq!(parse("").full_text(&completions), None);
         assert!(parse("").is_empty() && parse("  ").is_empty());
         assert!(parse("is:open").lists_waiting());
         assert!(parse("is:overdue tag:vip").lists_waiting());

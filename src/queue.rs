@@ -15,6 +15,11 @@ use crate::query::Query;
 use crate::sla::SlaState;
 use crate::store::{Candidate, QueueItem, SearchFilter, Store};
 
+/// Stored words a word being typed stands for at most, the most often seen
+/// first: enough that a rarer completion rarely matters, few enough that the
+/// index walks them together in a millisecond.
+const COMPLETIONS: usize = 48;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListKind {
     /// Waiting conversations in priority order.
@@ -33,9 +38,32 @@ pub struct Listing {
     pub matching: usize,
     /// More rows match than `matching` says (a search stops at its limit).
     pub more: bool,
-    /// The whole queue, whatever the query: how many wait, how many overdue.
+    /// The whole queue, whatever the query, when the list read it anyway
+    /// (`counts` reads it on its own).
+    pub counts: Option<Counts>,
+}
+
+/// How many conversations wait, and how many of them are overdue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
     pub waiting: usize,
     pub overdue: usize,
+}
+
+/// The whole queue's counts at `now`.
+pub fn counts(store: &Store, config: &Config, now: DateTime<Utc>) -> Result<Counts> {
+    Ok(count(config, &store.candidates(now)?, now))
+}
+
+fn count(config: &Config, candidates: &[Candidate], now: DateTime<Utc>) -> Counts {
+    let overdue = candidates
+        .iter()
+        .filter(|c| config.sla.assess(c.platform, c.waiting_since, now).state == SlaState::Overdue)
+        .count();
+    Counts {
+        waiting: candidates.len(),
+        overdue,
+    }
 }
 
 /// Lists what `query` asks for at `now`, at most `limit` rows.
@@ -46,47 +74,29 @@ pub fn list(
     now: DateTime<Utc>,
     limit: usize,
 ) -> Result<Listing> {
-    let candidates = store.candidates(now)?;
-    let overdue = candidates
-        .iter()
-        .filter(|c| config.sla.assess(c.platform, c.waiting_since, now).state == SlaState::Overdue)
-        .count();
-    let waiting = candidates.len();
     let people = people_filter(store, query)?;
-    let mut listing = if query.lists_waiting() {
-        ranked(
-            store,
-            config,
-            query,
-            candidates,
-            people.as_ref(),
-            now,
-            limit,
-        )?
-    } else if query.searches_text() {
-        found(store, config, query, people.as_ref(), now, limit)?
+    if query.lists_waiting() {
+        return ranked(store, config, query, people.as_ref(), now, limit);
+    }
+    if query.searches_text() {
+        return found(store, config, query, people.as_ref(), now, limit);
+    }
+    let states = if query.all_states {
+        &[][..]
     } else {
-        let states = if query.all_states {
-            &[][..]
-        } else {
-            &query.states[..]
-        };
-        let mut items =
-            store.conversations_in(states, &query.platforms, people.as_ref(), limit, now)?;
-        let full = items.len() == limit;
-        items.retain(|item| promise_admits(config, query, item, now));
-        Listing {
-            kind: ListKind::Conversations,
-            matching: items.len(),
-            more: full,
-            items,
-            waiting: 0,
-            overdue: 0,
-        }
+        &query.states[..]
     };
-    listing.waiting = waiting;
-    listing.overdue = overdue;
-    Ok(listing)
+    let mut items =
+        store.conversations_in(states, &query.platforms, people.as_ref(), limit, now)?;
+    let full = items.len() == limit;
+    items.retain(|item| promise_admits(config, query, item, now));
+    Ok(Listing {
+        kind: ListKind::Conversations,
+        matching: items.len(),
+        more: full,
+        items,
+        counts: None,
+    })
 }
 
 /// How many rows of a list fit in what is left of today's budget at `pace`
@@ -159,11 +169,12 @@ fn ranked(
     store: &Store,
     config: &Config,
     query: &Query,
-    candidates: Vec<Candidate>,
     people: Option<&HashSet<i64>>,
     now: DateTime<Utc>,
     limit: usize,
 ) -> Result<Listing> {
+    let candidates = store.candidates(now)?;
+    let counts = count(config, &candidates, now);
     let relationships = store.relationships()?;
     // Each person's longest wait and number of waiting conversations, over
     // the whole queue (a filter does not change why a row is where it is).
@@ -175,7 +186,7 @@ fn ranked(
             entry.1 += 1;
         }
     }
-    let mut rows: Vec<(Candidate, priority::Score)> = candidates
+    let mut rows: Vec<(Candidate, Signals, priority::Score)> = candidates
         .into_iter()
         .filter(|c| query.platforms.is_empty() || query.platforms.contains(&c.platform))
         .filter(|c| people.is_none_or(|people| c.person_id.is_some_and(|p| people.contains(&p))))
@@ -199,18 +210,16 @@ fn ranked(
                 followers: candidate.followers,
                 back_from_snooze: candidate.back_from_snooze,
             };
-            (
-                candidate,
-                priority::score(&signals, &config.priority, &config.sla, now),
-            )
+            let ranked = priority::rank(&signals, &config.priority, &config.sla, now);
+            (candidate, signals, ranked)
         })
-        .filter(|(_, score)| {
+        .filter(|(_, _, score)| {
             (!query.overdue && !query.due_soon)
                 || (query.overdue && score.sla.state == SlaState::Overdue)
                 || (query.due_soon && score.sla.state == SlaState::DueSoon)
         })
         .collect();
-    rows.sort_by(|(a, a_score), (b, b_score)| {
+    rows.sort_by(|(a, _, a_score), (b, _, b_score)| {
         priority::order(
             (a_score, a.waiting_since, a.conversation_id),
             (b_score, b.waiting_since, b.conversation_id),
@@ -218,10 +227,14 @@ fn ranked(
     });
     let matching = rows.len();
     rows.truncate(limit);
-    let ids: Vec<i64> = rows.iter().map(|(c, _)| c.conversation_id).collect();
+    let ids: Vec<i64> = rows.iter().map(|(c, ..)| c.conversation_id).collect();
+    // Reasons are text: written for the rows shown only.
     let mut score_of: HashMap<i64, priority::Score> = rows
         .into_iter()
-        .map(|(c, score)| (c.conversation_id, score))
+        .map(|(c, signals, mut score)| {
+            priority::explain(&signals, &mut score, now);
+            (c.conversation_id, score)
+        })
         .collect();
     let mut items = store.items(&ids, now)?;
     for item in &mut items {
@@ -232,8 +245,7 @@ fn ranked(
         items,
         matching,
         more: false,
-        waiting: 0,
-        overdue: 0,
+        counts: Some(counts),
     })
 }
 
@@ -245,14 +257,19 @@ fn found(
     now: DateTime<Utc>,
     limit: usize,
 ) -> Result<Listing> {
-    let Some(full_text) = query.full_text() else {
+    // The word being typed also matches the stored words it starts: an OR
+    // of the likeliest ones (a prefix query would merge them all first).
+    let completions = match query.typed_prefix() {
+        Some(prefix) => store.terms_starting(&prefix, COMPLETIONS)?,
+        None => Vec::new(),
+    };
+    let Some(full_text) = query.full_text(&completions) else {
         return Ok(Listing {
             kind: ListKind::Search,
             items: Vec::new(),
             matching: 0,
             more: false,
-            waiting: 0,
-            overdue: 0,
+            counts: None,
         });
     };
     let states = if query.all_states {
@@ -275,8 +292,7 @@ fn found(
         matching: items.len(),
         more,
         items,
-        waiting: 0,
-        overdue: 0,
+        counts: None,
     })
 }
 

@@ -10,6 +10,7 @@ mod people;
 mod queue;
 mod search;
 mod session;
+mod terms;
 mod timer;
 mod transfer;
 
@@ -26,6 +27,10 @@ pub use queue::{Candidate, Hit, QueueItem};
 pub use search::SearchFilter;
 pub use session::{ConversationSummary, PersonCard, Thread, ThreadMessage, Undone};
 pub use transfer::ExportedMessage;
+
+/// How much of the store file reads may map (address space, not memory:
+/// only the pages touched are read in, and the system may drop them).
+const MMAP_BYTES: i64 = 1 << 30;
 
 /// How long a write waits for another tend process (an import, a second
 /// session) to finish before giving up with a clear message.
@@ -118,6 +123,10 @@ impl Store {
         // Statement journals and sorts in memory: on disk they cost a write
         // per page touched by every multi-row statement.
         store.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Reads map the file instead of copying each page through a system
+        // call: the queue's rows and a search's hits are a thousand scattered
+        // lookups. Writes still go through SQLite's own pages and the WAL.
+        store.conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         register_functions(&store.conn)?;
         migrations::migrate(&store)?;
         Ok(store)

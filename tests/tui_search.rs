@@ -129,6 +129,16 @@ fn enter_opens_a_result_and_esc_returns_to_the_queue_where_it_was() {
     assert!(hit.hit.is_some());
     let detail = app.detail.as_ref().unwrap();
     assert_eq!(detail.thread.conversation_id, hit.conversation_id);
+    // The thread opens at the message found (or as near as its end allows).
+    let start = detail
+        .starts
+        .iter()
+        .find(|(id, _)| *id == hit.hit.unwrap().message_id)
+        .map(|(_, line)| *line)
+        .unwrap();
+    // 21 rows of thread at 80×24: a search result has no why line.
+    let last_top = detail.lines.len().saturating_sub(21);
+    assert_eq!(usize::from(app.thread_scroll), start.min(last_top));
     assert!(screen(&app).contains("Search · kanji"));
     assert!(screen(&app).contains("esc whole queue"), "how to clear it");
     // Keys act on the result: `r` opens the reply box for it.
@@ -282,4 +292,29 @@ fn a_snoozed_conversation_comes_back_marked() {
         .find(|line| line.contains("↺"))
         .unwrap_or_else(|| panic!("a ↺ row in {text}"));
     assert!(row.contains('!'), "overdue and back: {row} (row {index})");
+}
+
+#[test]
+fn a_result_opens_its_thread_at_the_message_found() {
+    let (mut app, _dir) = demo_app(80, 24);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "xchacha20");
+    key(&mut app, KeyCode::Enter);
+    let hit = app.selected_item().unwrap().hit.unwrap();
+    let detail = app.detail.as_ref().unwrap();
+    let start = detail
+        .starts
+        .iter()
+        .find(|(id, _)| *id == hit.message_id)
+        .map(|(_, line)| *line)
+        .unwrap();
+    // In the middle of a long Hacker News thread: not where the queue opens it.
+    assert!(
+        start + 21 < detail.lines.len(),
+        "{start} of {}",
+        detail.lines.len()
+    );
+    assert_eq!(usize::from(app.thread_scroll), start);
+    let text = screen(&app);
+    assert!(text.contains("Each device keeps a SQLite DB"), "{text}");
 }

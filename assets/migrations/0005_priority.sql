@@ -13,6 +13,11 @@ ALTER TABLE conversations ADD COLUMN person_id INTEGER REFERENCES people(id);
 ALTER TABLE conversations ADD COLUMN waiting_asks INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE conversations ADD COLUMN waiting_addressed INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX conversations_by_person ON conversations(person_id);
+-- The queue reads every waiting conversation's signals from this index
+-- alone (ten thousand table lookups cost more than the rest of the queue).
+DROP INDEX conversations_queue;
+CREATE INDEX conversations_queue ON conversations(state, waiting_since, platform,
+    person_id, waiting_asks, waiting_addressed, snoozed_until);
 
 -- The person's conversations the user has answered in, on any platform;
 -- the largest follower count seen on any of their handles.
@@ -23,6 +28,13 @@ ALTER TABLE people ADD COLUMN followers INTEGER;
 -- and the right pane's history); nothing read messages by person and time.
 DROP INDEX messages_by_person;
 CREATE INDEX messages_by_person ON messages(person_id, conversation_id);
+
+-- Every word the full-text index holds and how often it was seen: what a
+-- word still being typed in the search box can become (`store/terms.rs`).
+CREATE TABLE terms (
+    term TEXT PRIMARY KEY,
+    seen INTEGER NOT NULL
+) WITHOUT ROWID;
 
 -- The same values for what is already stored. The functions are the ones
 -- the store uses for new messages, registered on its connection.
@@ -40,6 +52,9 @@ UPDATE conversations SET
 UPDATE people SET exchanges = (SELECT count(*) FROM conversations c
     WHERE c.last_outbound_at IS NOT NULL
       AND c.id IN (SELECT conversation_id FROM messages WHERE person_id = people.id));
+CREATE VIRTUAL TABLE temp.indexed_terms USING fts5vocab(main, messages_fts, 'row');
+INSERT INTO terms (term, seen) SELECT term, cnt FROM temp.indexed_terms;
+DROP TABLE temp.indexed_terms;
 UPDATE people SET followers = seen.most
     FROM (SELECT person_id,
                  max(CAST(json_extract(extra_json, '$.author_followers') AS INTEGER)) AS most

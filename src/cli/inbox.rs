@@ -149,14 +149,15 @@ fn write_table(
     now: DateTime<Utc>,
     out: &mut dyn Write,
 ) -> Result<()> {
-    if listing.waiting == 0 {
+    let counts = listing.counts.unwrap_or_default();
+    if counts.waiting == 0 {
         writeln!(
             out,
             "Inbox zero: nobody is waiting for an answer. Import more with `tend import FILE`."
         )?;
         return Ok(());
     }
-    let shown = if listing.items.len() < listing.waiting {
+    let shown = if listing.items.len() < counts.waiting {
         format!(" (showing {})", listing.items.len())
     } else {
         String::new()
@@ -164,15 +165,15 @@ fn write_table(
     writeln!(
         out,
         "{} open · {} overdue · {}{shown}",
-        listing.waiting,
-        listing.overdue,
-        queue::estimate(listing.waiting, pace, room)
+        counts.waiting,
+        counts.overdue,
+        queue::estimate(counts.waiting, pace, room)
     )?;
     let width = terminal_size::terminal_size()
         .map_or(100, |(w, _)| usize::from(w.0))
         .clamp(60, 200);
     let message_width = width.saturating_sub(5 + 1 + 10 + 1 + 18 + 1);
-    let divider = queue::budget_line(listing.waiting, pace, room);
+    let divider = queue::budget_line(counts.waiting, pace, room);
     for (row, item) in listing.items.iter().enumerate() {
         if divider == Some(row) {
             writeln!(out, "{}", divider_text(room, width))?;

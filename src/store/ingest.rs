@@ -77,6 +77,7 @@ pub struct Ingest<'store> {
     handles: HashMap<(Platform, String), i64>,
     touched: HashMap<i64, Touch>,
     counts: IngestCounts,
+    terms: super::terms::TermCounter,
 }
 
 impl Store {
@@ -110,6 +111,7 @@ impl Store {
             handles: HashMap::new(),
             touched: HashMap::new(),
             counts: IngestCounts::default(),
+            terms: super::terms::TermCounter::default(),
         })
     }
 }
@@ -173,6 +175,18 @@ impl Ingest<'_> {
                 self.now,
                 direction == Direction::In && crate::priority::asks_question(&message.text),
             ])?;
+        // What the full-text index will hold for it (`index_text`).
+        for text in [
+            Some(message.text.as_str()),
+            message.title.as_deref(),
+            message.author_handle.as_deref(),
+            message.author_display_name.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            self.terms.add(text);
+        }
         let touch = self.touched.entry(conversation).or_default();
         let newest = match direction {
             Direction::In => &mut touch.newest_new_inbound,
@@ -189,11 +203,13 @@ impl Ingest<'_> {
             tx,
             touched,
             mut counts,
+            terms,
             message_id_before,
             conversation_id_before,
             ..
         } = self;
         super::index_text(&tx, message_id_before, i64::MAX).context("indexing imported text")?;
+        terms.write(&tx)?;
         // In id order: neighbouring conversations share pages.
         let mut touched: Vec<(i64, Touch)> = touched.into_iter().collect();
         touched.sort_unstable_by_key(|(conversation, _)| *conversation);

@@ -15,7 +15,7 @@ use crate::model::{ConversationState, Direction, Platform, from_micros, to_micro
 use crate::priority::{Addressed, Relationship};
 
 /// How much of a body a row reads: enough for its first line.
-pub(super) const PREVIEW_CHARS: i64 = 2000;
+pub(super) const PREVIEW_CHARS: i64 = 600;
 
 /// One waiting conversation as the priority order reads it.
 #[derive(Debug, Clone, PartialEq)]
@@ -460,7 +460,9 @@ mod tests {
                      (2, 'x', 'm2', 1, 'in', 'mention', 1, 20, 'does it sync?', 0, NULL),
                      (3, 'x', 'm3', 1, 'in', 'dm', 1, 30, 'hello', 0, '{\"author_followers\":1200}'),
                      (4, 'x', 'm4', 2, 'in', 'mention', 1, 5, 'see https://a.example/?q=1', 0, NULL),
-                     (5, 'x', 'm5', 2, 'out', 'reply', NULL, 6, 'thanks', 0, NULL);",
+                     (5, 'x', 'm5', 2, 'out', 'reply', NULL, 6, 'thanks', 0, NULL);
+                 INSERT INTO messages_fts (rowid, text, title, author_handle, author_display_name)
+                     SELECT id, text, title, author_handle, author_display_name FROM messages;",
             )
             .unwrap();
         }
@@ -490,6 +492,9 @@ mod tests {
             })
             .unwrap();
         assert_eq!((exchanges, followers), (2, Some(1200)));
+        // The words already indexed are there to complete what is typed.
+        assert_eq!(store.terms_starting("s", 5).unwrap(), ["see", "sync"]);
+        assert_eq!(store.terms_starting("th", 5).unwrap(), ["thanks"]);
     }
 
     #[test]

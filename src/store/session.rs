@@ -343,6 +343,12 @@ impl Store {
         )?;
         let message = tx.last_insert_rowid();
         super::index_text(&tx, message - 1, message)?;
+        let mut terms = super::terms::TermCounter::default();
+        terms.add(text);
+        if let Some(handle) = my_handle {
+            terms.add(handle);
+        }
+        terms.write(&tx)?;
         let people = settle(
             &tx,
             conversation,

@@ -226,6 +226,8 @@ pub struct Detail {
     /// All of it as drawn `width` columns wide: wrapped when it is loaded
     /// or the width changes, not on every frame or scroll step.
     pub lines: Vec<ratatui::text::Line<'static>>,
+    /// The line each message of the thread starts on.
+    pub starts: Vec<(i64, usize)>,
     pub width: u16,
 }
 
@@ -1070,7 +1072,8 @@ impl App {
         if let Some(detail) = &mut self.detail
             && (detail.width != width || detail.lines.is_empty())
         {
-            detail.lines = super::view::conversation::lines(detail, self.zone, usize::from(width));
+            (detail.lines, detail.starts) =
+                super::view::conversation::lines(detail, self.zone, usize::from(width));
             detail.width = width;
         }
         self.scroll_thread(0);
@@ -1174,6 +1177,12 @@ impl App {
     fn refresh(&mut self, keep_row: Option<usize>) -> Result<()> {
         let current = self.selected_item().map(row_key);
         self.read_list()?;
+        if self.list_kind != ListKind::Queue {
+            // A search or another state does not count the queue; an action may have changed it.
+            let counts = queue::counts(&self.store, &self.config, self.now)?;
+            self.open_total = counts.waiting;
+            self.overdue_total = counts.overdue;
+        }
         self.pace = self.store.pace(self.now)?.0;
         let row = current
             .and_then(|key| self.queue.iter().position(|item| row_key(item) == key))
@@ -1198,8 +1207,10 @@ impl App {
         self.list_kind = listing.kind;
         self.matching = listing.matching;
         self.more = listing.more;
-        self.open_total = listing.waiting;
-        self.overdue_total = listing.overdue;
+        if let Some(counts) = listing.counts {
+            self.open_total = counts.waiting;
+            self.overdue_total = counts.overdue;
+        }
         self.queue_read_at = self.now;
         Ok(())
     }
@@ -1417,11 +1428,21 @@ impl App {
             person,
             others,
             lines: Vec::new(),
+            starts: Vec::new(),
             width: 0,
         });
-        // Open at the newest message: it is the one waiting for an answer.
-        self.thread_scroll = u16::MAX;
         self.wrap_detail();
+        // Open at the newest message: it is the one waiting for an answer;
+        // a search result opens at the message found.
+        let found = item.hit.and_then(|hit| {
+            let starts = &self.detail.as_ref()?.starts;
+            starts
+                .iter()
+                .find(|(id, _)| *id == hit.message_id)
+                .map(|(_, line)| *line)
+        });
+        self.thread_scroll = found.map_or(u16::MAX, |line| u16::try_from(line).unwrap_or(u16::MAX));
+        self.scroll_thread(0);
         Ok(())
     }
 

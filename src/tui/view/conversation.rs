@@ -104,9 +104,12 @@ fn title(detail: &Detail) -> Line<'static> {
 }
 
 /// The pane's text below the title at `width` columns: the thread, the
-/// person's earlier conversations, their note. Built by `update`, not per frame.
+/// person's earlier conversations, their note; and the line each message
+/// starts on (a search result opens at its message). Built by `update`, not
+/// per frame.
 #[must_use]
-pub fn lines(detail: &Detail, zone: Zone, width: usize) -> Vec<Line<'static>> {
+pub fn lines(detail: &Detail, zone: Zone, width: usize) -> (Vec<Line<'static>>, Vec<(i64, usize)>) {
+    let mut starts = Vec::with_capacity(detail.thread.messages.len());
     let dim = Style::new().fg(Color::DarkGray);
     let mut lines = Vec::new();
     if let Some(subject) = &detail.thread.title {
@@ -120,6 +123,7 @@ pub fn lines(detail: &Detail, zone: Zone, width: usize) -> Vec<Line<'static>> {
         ));
     }
     for message in &detail.thread.messages {
+        starts.push((message.id, lines.len()));
         let when = message
             .created_at
             .with_timezone(&zone)
@@ -191,7 +195,7 @@ pub fn lines(detail: &Detail, zone: Zone, width: usize) -> Vec<Line<'static>> {
     if lines.last().is_some_and(|line| line.spans.is_empty()) {
         lines.pop();
     }
-    lines
+    (lines, starts)
 }
 
 /// Posts have a length limit on some platforms; the count turns red past it.
