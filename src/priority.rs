@@ -349,6 +349,10 @@ fn short_count(count: u64) -> String {
 /// replies quote the user's own words), or an opening `¿`.
 #[must_use]
 pub fn asks_question(text: &str) -> bool {
+    // Most messages have no question mark at all: one fast scan says so.
+    if !text.contains(['?', '？', '؟', '¿']) {
+        return false;
+    }
     text.lines()
         .filter(|line| !line.trim_start().starts_with('>'))
         .flat_map(str::split_whitespace)

@@ -12,7 +12,8 @@ ALTER TABLE messages ADD COLUMN asks INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE conversations ADD COLUMN person_id INTEGER REFERENCES people(id);
 ALTER TABLE conversations ADD COLUMN waiting_asks INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE conversations ADD COLUMN waiting_addressed INTEGER NOT NULL DEFAULT 0;
-CREATE INDEX conversations_by_person ON conversations(person_id);
+-- (No index on person_id: only merging two people looks conversations up by
+-- it, rarely, while every import would pay for keeping one.)
 -- The queue reads every waiting conversation's signals from this index
 -- alone (ten thousand table lookups cost more than the rest of the queue).
 DROP INDEX conversations_queue;

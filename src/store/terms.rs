@@ -23,13 +23,19 @@ pub(super) struct TermCounter {
 
 impl TermCounter {
     /// Counts the words of `text` (runs of letters and digits, lowercased).
+    /// Run for every imported message, so ASCII takes a byte-wise path.
     pub(super) fn add(&mut self, text: &str) {
         for piece in text.split(|c: char| !c.is_alphanumeric()) {
             if piece.is_empty() {
                 continue;
             }
             self.word.clear();
-            self.word.extend(piece.chars().flat_map(char::to_lowercase));
+            if piece.is_ascii() {
+                self.word.push_str(piece);
+                self.word.make_ascii_lowercase();
+            } else {
+                self.word.extend(piece.chars().flat_map(char::to_lowercase));
+            }
             if let Some(count) = self.counts.get_mut(self.word.as_str()) {
                 *count += 1;
             } else {
