@@ -121,8 +121,8 @@ fn queue_rows_text(bencher: Bencher) {
     bencher.bench_local(|| store.items(&ids, now()).map(|items| items.len()));
 }
 
-/// A common word, a rare one, a word being typed, a word with filters, and
-/// filters alone.
+/// A common word, a rare one, a word being typed, words with filters (a
+/// rare person with a common word is the worst case), and filters alone.
 #[divan::bench(args = [
     "the",
     "invoice",
@@ -130,12 +130,16 @@ fn queue_rows_text(bencher: Bencher) {
     "inv",
     "invoice platform:github is:answered",
     "tag:customer is:overdue",
-    "is:done",
+    "is:answered",
+    "is:answered platform:hackernews",
+    "from:lukasz",
+    "from:lukasz the",
+    "the is:overdue",
 ])]
 fn search(bencher: Bencher, text: &str) {
     let store = store();
     let config = Config::default();
-    let query = Query::parse(text).unwrap_or_default();
+    let query = Query::parse(text).unwrap_or_else(|err| panic!("{text}: {err}"));
     bencher.bench_local(|| {
         tend::queue::list(&store, &config, &query, now(), ROWS).map(|l| l.items.len())
     });

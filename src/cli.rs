@@ -26,8 +26,9 @@ use crate::paths::Paths;
     about = "Answer the people who write to you, best first, within a daily time budget.",
     long_about = "tend keeps the mentions, replies, DMs and emails people send you in one local \
                   SQLite store, and puts the ones waiting for an answer in a queue.\n\n\
-                                    Without a command, tend opens today's session: the queue on the left, the \
-                  conversation on the right, a reply box under it (? shows the keys). When standard \
+                                    Without a command, tend opens today's session: the queue on the left, best \
+                  first, the conversation on the right, a reply box under it; / searches, f \
+                  filters (? shows the keys). When standard \
                   output is not a terminal it prints the queue instead.",
     after_help = "Data: --db or TEND_DB (default: the platform data directory, e.g. \
                   ~/.local/share/tend/tend.db).\nConfig: --config or TEND_CONFIG (default: e.g. \

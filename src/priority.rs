@@ -170,7 +170,8 @@ impl Factors {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Score {
-    /// The sum of the factors, to a tenth of a point (so equal is equal).
+    /// The sum of the factors, to a hundredth of a point (so equal is equal
+    /// and the factors `--json` shows add up to it).
     pub total: f64,
     pub factors: Factors,
     pub sla: Assessment,
@@ -228,7 +229,7 @@ pub fn rank(
         + factors.reach
         + factors.snoozed;
     Score {
-        total: (sum * 10.0).round() / 10.0,
+        total: (sum * 100.0).round() / 100.0,
         factors,
         sla: assessment,
         why: Vec::new(),

@@ -55,6 +55,9 @@ impl Query {
         };
         let words = split(text);
         let last = words.len().saturating_sub(1);
+        // Whether the text ends in a free word still being typed (not a
+        // filter, not a quoted phrase): only that one is completed.
+        let mut ends_in_free_word = false;
         for (index, (word, quoted)) in words.into_iter().enumerate() {
             let being_typed = index == last && query.open_ended;
             let filter = if quoted {
@@ -68,6 +71,7 @@ impl Query {
             };
             let Some((key, value)) = filter else {
                 if word.chars().any(char::is_alphanumeric) {
+                    ends_in_free_word = being_typed && !quoted;
                     query.words.push(word);
                 }
                 continue;
@@ -121,11 +125,7 @@ impl Query {
                 _ => return Err(error(unknown_filter(&key))),
             }
         }
-        // A trailing filter is finished, not a prefix.
-        let last_word = query.words.last().map_or("", String::as_str);
-        if query.words.is_empty() || !text.trim_end().ends_with(last_word) {
-            query.open_ended = false;
-        }
+        query.open_ended = ends_in_free_word;
         Ok(query)
     }
 
@@ -293,6 +293,8 @@ fn split(text: &str) -> Vec<(String, bool)> {
                     word.push(c);
                 }
             }
+            // Control characters (a pasted NUL, an escape) are not text to find.
+            c if c.is_control() && !c.is_whitespace() => {}
             c if c.is_whitespace() && !in_quotes => {
                 if !word.is_empty() {
                     words.push((std::mem::take(&mut word), quoted));
@@ -439,6 +441,22 @@ mod tests {
         );
         // An unfinished quote runs to the end: the query still runs.
         assert_eq!(parse("\"export to c").words, ["export to c"]);
+    }
+
+    #[test]
+    fn only_a_free_word_being_typed_is_completed() {
+        assert_eq!(parse("ana from:ana").typed_prefix(), None);
+        assert_eq!(
+            parse("\"inv").typed_prefix(),
+            None,
+            "a phrase is taken as typed"
+        );
+        assert_eq!(parse("from:ana inv").typed_prefix().as_deref(), Some("inv"));
+        assert_eq!(
+            parse("in\u{0}v\u{1b}").words,
+            ["inv"],
+            "control characters are dropped"
+        );
     }
 
     #[test]

@@ -13,12 +13,14 @@ use crate::config::Config;
 use crate::priority::{self, Relationship, Signals};
 use crate::query::Query;
 use crate::sla::SlaState;
-use crate::store::{Candidate, QueueItem, SearchFilter, Store};
+use crate::store::{Candidate, ListFilter, Promise, QueueItem, Store};
 
 /// Stored words a word being typed stands for at most, the most often seen
 /// first: enough that a rarer completion rarely matters, few enough that the
 /// index walks them together in a millisecond.
 const COMPLETIONS: usize = 48;
+/// Hits a search reads before it puts them in time order.
+const SEARCH_WINDOW: usize = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListKind {
@@ -81,22 +83,35 @@ pub fn list(
     if query.searches_text() {
         return found(store, config, query, people.as_ref(), now, limit);
     }
-    let states = if query.all_states {
-        &[][..]
-    } else {
-        &query.states[..]
-    };
     let mut items =
-        store.conversations_in(states, &query.platforms, people.as_ref(), limit, now)?;
-    let full = items.len() == limit;
-    items.retain(|item| promise_admits(config, query, item, now));
+        store.conversations_in(&filter(config, query, people.as_ref()), limit + 1, now)?;
+    let more = items.len() > limit;
+    items.truncate(limit);
     Ok(Listing {
         kind: ListKind::Conversations,
         matching: items.len(),
-        more: full,
+        more,
         items,
         counts: None,
     })
+}
+
+/// The store's side of a query's filters.
+fn filter<'a>(
+    config: &'a Config,
+    query: &'a Query,
+    people: Option<&'a HashSet<i64>>,
+) -> ListFilter<'a> {
+    ListFilter {
+        states: if query.all_states { &[] } else { &query.states },
+        platforms: &query.platforms,
+        people,
+        promise: (query.overdue || query.due_soon).then_some(Promise {
+            overdue: query.overdue,
+            due_soon: query.due_soon,
+            sla: &config.sla,
+        }),
+    }
 }
 
 /// How many rows of a list fit in what is left of today's budget at `pace`
@@ -150,18 +165,6 @@ fn people_filter(store: &Store, query: &Query) -> Result<Option<HashSet<i64>>> {
     Ok(match (tagged, named) {
         (Some(tagged), Some(named)) => Some(tagged.intersection(&named).copied().collect()),
         (one, other) => one.or(other),
-    })
-}
-
-/// `is:overdue` and `is:due-soon`, which only waiting conversations meet.
-fn promise_admits(config: &Config, query: &Query, item: &QueueItem, now: DateTime<Utc>) -> bool {
-    if !query.overdue && !query.due_soon {
-        return true;
-    }
-    item.waiting_since.is_some_and(|since| {
-        let state = config.sla.assess(item.platform, since, now).state;
-        (query.overdue && state == SlaState::Overdue)
-            || (query.due_soon && state == SlaState::DueSoon)
     })
 }
 
@@ -272,21 +275,20 @@ fn found(
             counts: None,
         });
     };
-    let states = if query.all_states {
-        &[][..]
-    } else {
-        &query.states[..]
-    };
-    let filter = SearchFilter {
-        states,
-        platforms: &query.platforms,
-        people,
-    };
-    let (mut items, more) = store.search(&full_text, &filter, limit, now)?;
-    items.retain(|item| promise_admits(config, query, item, now));
+    // Up to a window of hits, newest stored first, then in time order: all
+    // of them when fewer match, so the order is exact; beyond it, the
+    // newest stored (`more` says so).
+    let (mut items, more) = store.search(
+        &full_text,
+        &filter(config, query, people),
+        limit.max(SEARCH_WINDOW),
+        now,
+    )?;
     items.sort_by_key(|item| {
         std::cmp::Reverse(item.hit.map(|hit| (hit.created_at, hit.message_id)))
     });
+    let more = more || items.len() > limit;
+    items.truncate(limit);
     Ok(Listing {
         kind: ListKind::Search,
         matching: items.len(),

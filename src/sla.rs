@@ -35,16 +35,19 @@ pub fn assess(waiting_since: DateTime<Utc>, hours: u32, now: DateTime<Utc>) -> A
     Assessment { due_at, state }
 }
 
-/// A span as people say it in a queue: `45m`, `5h`, `3d`.
+/// A span as people say it in a queue: `45m`, `5h`, `3d`, `2y`.
 #[must_use]
 pub fn short_span(span: Duration) -> String {
     let minutes = span.num_minutes().max(0);
+    let days = minutes / (24 * 60);
     if minutes < 60 {
         format!("{minutes}m")
     } else if minutes < 24 * 60 {
         format!("{}h", minutes / 60)
+    } else if days < 365 {
+        format!("{days}d")
     } else {
-        format!("{}d", minutes / (24 * 60))
+        format!("{}y", days / 365)
     }
 }
 
@@ -100,6 +103,8 @@ mod tests {
         assert_eq!(reason(assess(since, 48, now), now), None);
         assert_eq!(short_span(Duration::minutes(59)), "59m");
         assert_eq!(short_span(Duration::hours(49)), "2d");
+        assert_eq!(short_span(Duration::days(364)), "364d");
+        assert_eq!(short_span(Duration::days(1095)), "3y");
         assert_eq!(short_span(Duration::minutes(-5)), "0m");
     }
 }

@@ -23,8 +23,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 pub use ingest::{Ingest, IngestCounts, NewMessage};
 pub use migrations::LATEST_VERSION;
 pub use people::PersonSeed;
-pub use queue::{Candidate, Hit, QueueItem};
-pub use search::SearchFilter;
+pub use queue::{Candidate, Hit, ListFilter, Promise, QueueItem};
 pub use session::{ConversationSummary, PersonCard, Thread, ThreadMessage, Undone};
 pub use transfer::ExportedMessage;
 

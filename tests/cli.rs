@@ -111,6 +111,7 @@ fn inbox_json_has_the_promised_keys_and_the_promise_per_platform() {
     assert_eq!(email["due_at"], "2026-06-12T12:00:09Z");
     assert_eq!(email["sla_state"], "overdue");
     assert_eq!(email["why"][0], "overdue 23h");
+    assert!(email["score"].as_f64().unwrap() > 40.0, "{email}");
     assert_eq!(
         email["preview"],
         "as promised on Mastodon, here is the bank export that breaks the importer."

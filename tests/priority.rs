@@ -9,6 +9,8 @@ mod common;
 
 use common::{Home, line, stdout_json};
 use serde_json::Value;
+use tend::model::Platform;
+use tend::store::PersonSeed;
 
 /// Now is 2026-06-13T12:00Z (`common::NOW`). Each conversation differs from
 /// a plain mention waiting three hours in one way.
@@ -16,23 +18,14 @@ fn seeded(config: &str) -> Home {
     let home = Home::new();
     home.write("config.toml", config);
     let three_hours_ago = "2026-06-13T09:00:00Z";
+    let mention = |id: &str, at: &str, text: &str, author: &str| {
+        line("mastodon", id, at, text, &[("author_handle", author)])
+    };
     let mut lines = vec![
-        // Two plain mentions, the newer one stored first: equal scores, so
-        // the longer wait goes first whatever the ids.
-        line(
-            "mastodon",
-            "tie-b",
-            "2026-06-13T09:00:30Z",
-            "nice release",
-            &[("author_handle", "tieb@x.social")],
-        ),
-        line(
-            "mastodon",
-            "tie-a",
-            three_hours_ago,
-            "nice release",
-            &[("author_handle", "tiea@x.social")],
-        ),
+        // Two plain mentions at the same instant: equal scores, equal waits,
+        // so the conversation stored first goes first.
+        mention("tie-b", three_hours_ago, "nice release", "tieb@x.social"),
+        mention("tie-a", three_hours_ago, "nice release", "tiea@x.social"),
         line(
             "github",
             "old",
@@ -40,19 +33,34 @@ fn seeded(config: &str) -> Home {
             "the importer drops rows",
             &[("author_handle", "octo")],
         ),
-        line(
-            "mastodon",
+        mention(
             "cust",
             three_hours_ago,
             "thanks for the fix",
-            &[("author_handle", "cust@example.social")],
+            "cust@example.social",
         ),
-        line(
-            "email",
+        // 20 hours of a 24-hour promise: due soon.
+        mention(
+            "soon",
+            "2026-06-12T16:00:00Z",
+            "small thing",
+            "soon@x.social",
+        ),
+        // One person waiting twice: two days in one, three hours in the other.
+        mention(
+            "twice-old",
+            "2026-06-11T12:00:00Z",
+            "first try",
+            "twice@x.social",
+        ),
+        mention("twice-new", three_hours_ago, "second try", "twice@x.social"),
+        // On Mastodon, linked below to the same person's email address,
+        // where five conversations were answered.
+        mention(
             "regular-now",
             three_hours_ago,
             "hello again",
-            &[("author_handle", "reg@example.com"), ("kind", "email")],
+            "reg@x.social",
         ),
         line(
             "x",
@@ -79,7 +87,6 @@ fn seeded(config: &str) -> Home {
             ],
         ),
     ];
-    // Five earlier conversations with the regular, each answered.
     for day in 1..=5 {
         let thread = format!("old-thread-{day}");
         lines.push(line(
@@ -103,19 +110,38 @@ fn seeded(config: &str) -> Home {
     }
     home.write("seed.jsonl", lines.join("\n"));
     home.import(home.path("seed.jsonl")).success();
-    let person: i64 = home
-        .peek()
-        .query_row(
-            "SELECT person_id FROM handles WHERE handle_key = 'cust@example.social'",
-            [],
-            |row| row.get(0),
+    link_people(&home);
+    home
+}
+
+/// The customer's tag, and the regular's two handles made one person.
+fn link_people(home: &Home) {
+    let now = "2026-06-13T11:00:00Z".parse().unwrap();
+    let mut store = tend::store::Store::open(&home.db()).unwrap();
+    let customer = store
+        .link_person(
+            &PersonSeed {
+                handles: vec![(Platform::Mastodon, "cust@example.social".into())],
+                tags: vec!["customer".into()],
+                note: String::new(),
+            },
+            now,
         )
         .unwrap();
-    let mut store = tend::store::Store::open(&home.db()).unwrap();
+    assert!(customer > 0);
     store
-        .tag(person, "customer", "2026-06-13T11:00:00Z".parse().unwrap())
+        .link_person(
+            &PersonSeed {
+                handles: vec![
+                    (Platform::Email, "reg@example.com".into()),
+                    (Platform::Mastodon, "reg@x.social".into()),
+                ],
+                tags: Vec::new(),
+                note: String::new(),
+            },
+            now,
+        )
         .unwrap();
-    home
 }
 
 fn inbox(home: &Home) -> Vec<Value> {
@@ -147,19 +173,22 @@ fn inbox_json_is_in_priority_order_with_score_why_and_factors() {
     assert_eq!(
         external_ids(&home, &items),
         [
+            "twice-old",
             "old",
             "cust",
-            "regular-now",
+            "soon",
             "dm",
             "asker",
+            "regular-now",
+            "twice-new",
             "famous",
-            "tie-a",
-            "tie-b"
+            "tie-b",
+            "tie-a"
         ]
     );
     let scores: Vec<f64> = items.iter().map(|i| i["score"].as_f64().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
-    assert_eq!(scores[6], scores[7], "the last two tie");
+    assert_eq!(scores[9], scores[10], "the last two tie");
     for key in [
         "thread_id",
         "platform",
@@ -181,23 +210,38 @@ fn inbox_json_is_in_priority_order_with_score_why_and_factors() {
     }
     let why = |index: usize| items[index]["why"].clone();
     let factor = |index: usize, name: &str| items[index]["factors"][name].as_f64().unwrap();
-    assert_eq!(why(0), serde_json::json!(["overdue 2h"]));
-    assert_eq!(items[0]["sla_state"], "overdue");
-    assert_eq!(items[0]["due_at"], "2026-06-13T10:00:00Z");
-    assert_eq!(why(1), serde_json::json!(["customer"]));
-    assert_eq!(factor(1, "relationship"), 30.0);
     assert_eq!(
-        why(2),
-        serde_json::json!(["5 past exchanges", "direct message"])
+        why(0),
+        serde_json::json!(["overdue 1d", "waiting 2d in 2 conversations"])
     );
-    assert!(factor(2, "depth") > 0.0);
-    assert_eq!(why(3), serde_json::json!(["direct message"]));
-    assert_eq!(factor(3, "direct"), 15.0);
-    assert_eq!(why(4), serde_json::json!(["asked a question"]));
-    assert_eq!(factor(4, "question"), 10.0);
-    assert_eq!(why(5), serde_json::json!(["2.0M followers"]));
-    assert_eq!(factor(5, "reach"), 3.0, "reach is capped small");
-    assert_eq!(why(6), serde_json::json!([]));
+    assert_eq!(
+        factor(0, "sla"),
+        80.0,
+        "a whole window overdue counts double"
+    );
+    assert_eq!(why(1), serde_json::json!(["overdue 2h"]));
+    assert_eq!(items[1]["sla_state"], "overdue");
+    assert_eq!(items[1]["due_at"], "2026-06-13T10:00:00Z");
+    assert_eq!(why(2), serde_json::json!(["customer"]));
+    assert_eq!(factor(2, "relationship"), 30.0);
+    assert_eq!(why(3), serde_json::json!(["due in 4h"]));
+    assert_eq!(items[3]["sla_state"], "due_soon");
+    assert_eq!(why(4), serde_json::json!(["direct message"]));
+    assert_eq!(factor(4, "direct"), 15.0);
+    assert_eq!(why(5), serde_json::json!(["asked a question"]));
+    assert_eq!(factor(5, "question"), 10.0);
+    // Answered by email, waiting on Mastodon: one person, depth counts both.
+    assert_eq!(why(6), serde_json::json!(["5 past exchanges"]));
+    assert!(factor(6, "depth") > 8.0);
+    assert_eq!(
+        why(7),
+        serde_json::json!(["waiting 2d in 2 conversations"]),
+        "the person's longest wait lifts their newer conversation"
+    );
+    assert!(factor(7, "waited") > factor(9, "waited"));
+    assert_eq!(why(8), serde_json::json!(["2.0M followers"]));
+    assert_eq!(factor(8, "reach"), 3.0, "reach is capped small");
+    assert_eq!(why(9), serde_json::json!([]));
     // The factors add up to the score.
     for item in &items {
         let sum: f64 = item["factors"]
@@ -215,12 +259,12 @@ fn inbox_json_is_in_priority_order_with_score_why_and_factors() {
     let table = home.tend().arg("inbox").output().unwrap();
     let table = String::from_utf8(table.stdout).unwrap();
     assert!(
-        table.starts_with("8 open · 1 overdue · ≈ 16 min · 30 min left today\n"),
+        table.starts_with("11 open · 2 overdue · ≈ 22 min · 30 min left today\n"),
         "{table}"
     );
     let rows: Vec<&str> = table.lines().skip(1).collect();
     assert!(
-        rows[0].contains("github") && rows[1].contains("cust@example"),
+        rows[0].contains("twice@x.social") && rows[1].contains("github"),
         "{table}"
     );
     assert!(
@@ -234,7 +278,7 @@ fn weights_from_the_config_change_the_order() {
     let home = seeded("[priority]\nrelationship = 0\nquestion = 50\n");
     let items = inbox(&home);
     let order = external_ids(&home, &items);
-    assert_eq!(&order[..3], ["asker", "old", "regular-now"], "{order:?}");
+    assert_eq!(&order[..3], ["twice-old", "asker", "old"], "{order:?}");
     let customer = items
         .iter()
         .position(|i| i["author_handle"] == "cust@example.social")
@@ -267,7 +311,7 @@ fn a_small_budget_draws_the_line_where_time_runs_out() {
     let table = home.tend().arg("inbox").output().unwrap();
     let table = String::from_utf8(table.stdout).unwrap();
     let lines: Vec<&str> = table.lines().collect();
-    assert!(lines[0].ends_with("≈ 16 min · 7 min left today"), "{table}");
+    assert!(lines[0].ends_with("≈ 22 min · 7 min left today"), "{table}");
     // Two minutes each without history: three fit in seven minutes.
     assert!(
         lines[4].starts_with("─── fits in today's 7 min ───"),
@@ -336,8 +380,27 @@ fn search_finds_words_newest_first_and_filters_narrow_it() {
     assert_eq!(found(&["\"export to csv\""]).len(), 1);
     // Filters alone list conversations: the queue's, in its order.
     assert_eq!(found(&["tag:customer"]), ["2026-06-13T09:00:00Z"]);
-    assert_eq!(found(&["is:overdue"]), ["2026-06-12T10:00:00Z"]);
+    assert_eq!(
+        found(&["is:overdue"]),
+        ["2026-06-11T12:00:00Z", "2026-06-12T10:00:00Z"],
+        "in the queue's order"
+    );
+    assert_eq!(found(&["is:due-soon"]), ["2026-06-12T16:00:00Z"]);
     assert_eq!(found(&["is:answered"]).len(), 5);
+    // Words and filters together: the promise is checked in the store,
+    // before the limit, so nothing overdue is left out.
+    assert_eq!(found(&["try", "is:overdue"]), ["2026-06-11T12:00:00Z"]);
+    assert_eq!(found(&["try", "is:open"]).len(), 2);
+    // A name or handle is a word like any other.
+    assert_eq!(found(&["asker"]).len(), 1);
+    // Fewer rows than match: still the newest (all matches were ranked).
+    let two = found(&["csv", "--limit", "2"]);
+    assert_eq!(two, ["2026-06-13T09:00:00Z", "2026-06-05T09:00:00Z"]);
+    let text = String::from_utf8(search(&home, &["csv", "--limit", "2"]).stdout).unwrap();
+    assert!(
+        text.starts_with("2 messages (showing 2; --limit shows more)\n"),
+        "{text}"
+    );
     let text = String::from_utf8(search(&home, &["export"]).stdout).unwrap();
     assert!(text.starts_with("6 messages\n"), "{text}");
     let none = String::from_utf8(search(&home, &["zebra"]).stdout).unwrap();

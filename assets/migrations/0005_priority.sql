@@ -12,6 +12,8 @@ ALTER TABLE messages ADD COLUMN asks INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE conversations ADD COLUMN person_id INTEGER REFERENCES people(id);
 ALTER TABLE conversations ADD COLUMN waiting_asks INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE conversations ADD COLUMN waiting_addressed INTEGER NOT NULL DEFAULT 0;
+-- Lists of one state (`is:answered`), newest first, read in index order.
+CREATE INDEX conversations_by_state ON conversations(state, last_at);
 -- (No index on person_id: only merging two people looks conversations up by
 -- it, rarely, while every import would pay for keeping one.)
 -- The queue reads every waiting conversation's signals from this index
@@ -40,8 +42,13 @@ CREATE TABLE terms (
 -- The same values for what is already stored. The functions are the ones
 -- the store uses for new messages, registered on its connection.
 UPDATE messages SET asks = tend_asks_question(text) WHERE direction = 'in';
-UPDATE conversations SET person_id =
-    (SELECT person_id FROM messages WHERE id = conversations.last_inbound_id);
+-- The person who has waited longest; with nobody waiting, the last who wrote.
+UPDATE conversations SET person_id = coalesce(
+    (SELECT m.person_id FROM messages m
+     WHERE m.conversation_id = conversations.id AND m.direction = 'in'
+       AND conversations.waiting_since IS NOT NULL AND m.created_at >= conversations.waiting_since
+     ORDER BY m.created_at, m.id LIMIT 1),
+    (SELECT person_id FROM messages WHERE id = conversations.last_inbound_id));
 UPDATE conversations SET
     waiting_asks = coalesce((SELECT max(m.asks) FROM messages m
         WHERE m.conversation_id = conversations.id AND m.direction = 'in'
@@ -56,10 +63,15 @@ UPDATE people SET exchanges = (SELECT count(*) FROM conversations c
 CREATE VIRTUAL TABLE temp.indexed_terms USING fts5vocab(main, messages_fts, 'row');
 INSERT INTO terms (term, seen) SELECT term, cnt FROM temp.indexed_terms;
 DROP TABLE temp.indexed_terms;
+-- Follower counts written as whole numbers (or digits); anything else was
+-- kept as an unknown field and stays one.
 UPDATE people SET followers = seen.most
-    FROM (SELECT person_id,
-                 max(CAST(json_extract(extra_json, '$.author_followers') AS INTEGER)) AS most
+    FROM (SELECT person_id, max(CAST(trim(json_extract(extra_json, '$.author_followers')) AS INTEGER)) AS most
           FROM messages
           WHERE person_id IS NOT NULL AND extra_json LIKE '%author_followers%'
+            AND (json_type(extra_json, '$.author_followers') = 'integer'
+                 OR (json_type(extra_json, '$.author_followers') = 'text'
+                     AND trim(json_extract(extra_json, '$.author_followers')) NOT GLOB '*[^0-9]*'
+                     AND trim(json_extract(extra_json, '$.author_followers')) != ''))
           GROUP BY person_id) AS seen
     WHERE seen.person_id = people.id AND seen.most > 0;

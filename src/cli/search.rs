@@ -16,9 +16,10 @@ use crate::sla;
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// Words to find in every stored message (the last one also as a prefix,
-    /// "quoted phrases" as they are) and filters: platform:NAME,
-    /// is:open|snoozed|answered|done|all|overdue|due-soon, tag:TAG, from:NAME.
+    /// Words to find in every stored message (the last one also as the start
+    /// of longer words, "quoted phrases" as they are) and filters:
+    /// platform:NAME, is:open|snoozed|answered|done|all|overdue|due-soon,
+    /// tag:TAG, from:NAME.
     #[arg(required = true, value_name = "QUERY")]
     pub query: Vec<String>,
     /// As a JSON array, newest first (the queue's order for filters alone).

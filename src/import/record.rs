@@ -48,7 +48,7 @@ pub fn message_from_fields(mut fields: Map<String, Value>) -> Result<NewMessage,
         ),
         None => None,
     };
-    let author_followers = followers(&fields)?;
+    let author_followers = followers(&fields);
     let message = NewMessage {
         platform,
         external_id,
@@ -76,27 +76,15 @@ pub fn message_from_fields(mut fields: Map<String, Value>) -> Result<NewMessage,
 }
 
 /// `author_followers`, the writer's follower count (reach, which weighs
-/// little in the queue order): a whole number, or digits in a CSV cell. It
-/// stays among the extra fields too, so an export carries it back.
-fn followers(fields: &Map<String, Value>) -> Result<Option<u64>, RecordError> {
-    let bad = |shown: &str| {
-        RecordError(format!(
-            "field \"author_followers\" must be a whole number of followers, not {shown}"
-        ))
-    };
-    match fields.get("author_followers") {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(number)) => number
-            .as_u64()
-            .map(Some)
-            .ok_or_else(|| bad(&number.to_string())),
-        Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
-        Some(Value::String(text)) => text
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| bad(&format!("\"{}\"", quote(text)))),
-        Some(other) => Err(bad(type_name(other))),
+/// little in the queue order): a whole number, or digits in a CSV cell.
+/// Anything else (`"12k"`) is not read as a count but never fails the
+/// record; the field stays among the extra fields either way, so an export
+/// carries it back.
+fn followers(fields: &Map<String, Value>) -> Option<u64> {
+    match fields.get("author_followers")? {
+        Value::Number(number) => number.as_u64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
     }
 }
 
@@ -286,16 +274,12 @@ mod tests {
                 .author_followers,
             Some(77)
         );
-        for bad in [json!(-3), json!(2.5), json!("many"), json!(true)] {
-            value["author_followers"] = bad.clone();
-            let err = message_from_fields(fields(value.clone())).unwrap_err();
-            assert!(
-                err.0.starts_with(
-                    "field \"author_followers\" must be a whole number of followers, not"
-                ),
-                "{bad}: {}",
-                err.0
-            );
+        // Not a count: kept as it was, never an error.
+        for other in [json!(-3), json!(2.5), json!("12k"), json!(true)] {
+            value["author_followers"] = other.clone();
+            let message = message_from_fields(fields(value.clone())).unwrap();
+            assert_eq!(message.author_followers, None, "{other}");
+            assert!(message.extra_json.unwrap().contains("author_followers"));
         }
     }
 

@@ -312,12 +312,12 @@ fn the_why_line_reads_like_the_design() {
 #[test]
 fn totals_are_rounded_so_equal_is_equal() {
     let scored = score(&baseline(), &Weights::default(), &Sla::default(), at(NOW));
-    assert_eq!(scored.total, (scored.total * 10.0).round() / 10.0);
+    assert_eq!(scored.total, (scored.total * 100.0).round() / 100.0);
     // 2h of a 24h window: 0.5 * 2/24 * 40 = 1.67 points; 2h of 72h of
-    // "waited": 0.28. Each factor to a hundredth, the sum to a tenth.
+    // "waited": 0.28. Each factor to a hundredth, and the sum.
     assert_eq!(scored.factors.sla, 1.67);
     assert_eq!(scored.factors.waited, 0.28);
-    assert_eq!(scored.total, 2.0);
+    assert_eq!(scored.total, 1.95);
 }
 
 #[test]
@@ -353,4 +353,73 @@ fn questions_are_found_where_people_ask_them() {
         Relationship::Vip
     );
     assert_eq!(Relationship::of_tags::<&str>(&[]), Relationship::None);
+}
+
+#[test]
+fn each_weight_scales_its_own_factor_only() {
+    // Every signal at its full value; weights all different.
+    let full = Signals {
+        waiting_since: at("2026-11-20T12:00:00Z"), // a whole window overdue: 2
+        person_waiting_since: at("2026-11-19T12:00:00Z"), // 72h: 1
+        person_waiting_in: 2,
+        relationship: Relationship::Customer,
+        exchanges: 20,
+        asked_question: true,
+        addressed: Addressed::Direct,
+        followers: Some(1_000_000),
+        back_from_snooze: true,
+        ..baseline()
+    };
+    let weights = Weights {
+        sla: Weight(41),
+        relationship: Weight(31),
+        depth: Weight(17),
+        question: Weight(11),
+        direct: Weight(13),
+        waited: Weight(7),
+        reach: Weight(5),
+        snoozed: Weight(3),
+    };
+    let scored = score(&full, &weights, &Sla::default(), at(NOW));
+    assert_eq!(
+        scored.factors,
+        Factors {
+            sla: 82.0,
+            relationship: 31.0,
+            depth: 17.0,
+            question: 11.0,
+            direct: 13.0,
+            waited: 7.0,
+            reach: 5.0,
+            snoozed: 3.0,
+        }
+    );
+    assert_eq!(scored.total, 169.0);
+    // Each weight at zero silences its own reason and nothing else.
+    let reasons = scored.why.len();
+    for (name, mut off) in [
+        ("sla", weights.clone()),
+        ("relationship", weights.clone()),
+        ("depth", weights.clone()),
+        ("question", weights.clone()),
+        ("direct", weights.clone()),
+        ("waited", weights.clone()),
+        ("reach", weights.clone()),
+        ("snoozed", weights.clone()),
+    ] {
+        let field = match name {
+            "sla" => &mut off.sla,
+            "relationship" => &mut off.relationship,
+            "depth" => &mut off.depth,
+            "question" => &mut off.question,
+            "direct" => &mut off.direct,
+            "waited" => &mut off.waited,
+            "reach" => &mut off.reach,
+            _ => &mut off.snoozed,
+        };
+        *field = Weight(0);
+        let quiet = score(&full, &off, &Sla::default(), at(NOW));
+        assert_eq!(quiet.why.len(), reasons - 1, "{name}: {:?}", quiet.why);
+        assert!(quiet.total < scored.total, "{name}");
+    }
 }

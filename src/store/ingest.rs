@@ -94,6 +94,8 @@ impl Store {
             .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
         // Mapped reads help screens, not imports: every page an import
         // touches it also changes, and faulting the map in cost 10% of one.
+        // (The connection keeps it off: the one that imports and then shows
+        // a session is the demo's, a week of messages.)
         self.conn.pragma_update(None, "mmap_size", 0)?;
         let tx = self.write()?;
         let message_id_before =
@@ -491,8 +493,9 @@ struct Aggregates {
     last_inbound_person: Option<i64>,
     last_outbound: Option<i64>,
     title: Option<String>,
-    /// Inbound messages, oldest first: when, whether it asks, how it addresses.
-    inbound: Vec<(i64, bool, Addressed)>,
+    /// Inbound messages, oldest first: when, whether it asks, how it
+    /// addresses the user, who wrote it.
+    inbound: Vec<(i64, bool, Addressed, Option<i64>)>,
 }
 
 /// One message as `settle` reads it.
@@ -538,7 +541,9 @@ pub(super) fn settle(tx: &Transaction<'_>, conversation: i64, touch: Touch) -> R
             aggregates.last_inbound_id = Some(id);
             aggregates.last_inbound_person = person;
             let addressed = kind.parse().map_or(Addressed::Mention, Addressed::of_kind);
-            aggregates.inbound.push((created_at, asks, addressed));
+            aggregates
+                .inbound
+                .push((created_at, asks, addressed, person));
             if let Some(person) = person
                 && !people.contains(&person)
             {
@@ -556,18 +561,23 @@ pub(super) fn settle(tx: &Transaction<'_>, conversation: i64, touch: Touch) -> R
         .query_row([conversation], |row| Ok((row.get(0)?, row.get(1)?)))?;
     let dealt_with_through = aggregates.last_outbound.max(settled);
     let new_state = next_state(&state, &aggregates, dealt_with_through, touch);
-    let waiting: Vec<&(i64, bool, Addressed)> = aggregates
+    let waiting: Vec<&(i64, bool, Addressed, Option<i64>)> = aggregates
         .inbound
         .iter()
         .filter(|(at, ..)| Some(*at) > dealt_with_through)
         .collect();
     let waiting_since = waiting.first().map(|(at, ..)| *at);
-    let waiting_asks = waiting.iter().any(|(_, asks, _)| *asks);
+    let waiting_asks = waiting.iter().any(|(_, asks, ..)| *asks);
     let waiting_addressed = waiting
         .iter()
-        .map(|(.., addressed)| *addressed)
+        .map(|(_, _, addressed, _)| *addressed)
         .max()
         .unwrap_or(Addressed::Mention);
+    // The person who has waited longest (a "+1" added later does not take
+    // a customer's place); with nobody waiting, the last one who wrote.
+    let person = waiting
+        .first()
+        .map_or(aggregates.last_inbound_person, |(.., person)| *person);
     tx.prepare_cached(
         "UPDATE conversations SET
             state = ?2,
@@ -589,7 +599,7 @@ pub(super) fn settle(tx: &Transaction<'_>, conversation: i64, touch: Touch) -> R
         waiting_since,
         aggregates.last_inbound_id,
         aggregates.title,
-        aggregates.last_inbound_person,
+        person,
         waiting_asks,
         waiting_addressed.level(),
     ])?;

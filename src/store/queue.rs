@@ -5,12 +5,14 @@
 //! the people a `from:` names. `queue` (the module) puts them together.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::Store;
+use crate::config;
 use crate::model::{ConversationState, Direction, Platform, from_micros, to_micros};
 use crate::priority::{Addressed, Relationship};
 
@@ -187,23 +189,23 @@ impl Store {
     /// The people a word of whose name or handle starts with any of
     /// `starts` (lowercase): `from:ana` finds "Ana Lima" and `@ana@fosstodon.org`.
     pub fn people_named(&self, starts: &[String]) -> Result<HashSet<i64>> {
+        // Compared here, not with LIKE: SQLite folds the case of ASCII only,
+        // and `from:łukasz` must find "Łukasz". A few thousand short rows.
         let mut statement = self.conn.prepare_cached(
-            "SELECT id, display_name FROM people WHERE display_name LIKE ?1
+            "SELECT id, display_name FROM people WHERE display_name IS NOT NULL
              UNION ALL
-             SELECT person_id, coalesce(handle, '') || ' ' || coalesce(display_name, '') FROM handles
-             WHERE handle LIKE ?1 OR display_name LIKE ?1",
+             SELECT person_id, coalesce(handle, '') || ' ' || coalesce(display_name, '') FROM handles",
         )?;
         let mut people = HashSet::new();
-        for start in starts {
-            let pattern = format!("%{}%", start.replace(['%', '_'], ""));
-            let rows = statement.query_map([pattern], |row| {
-                Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?))
-            })?;
-            for row in rows {
-                let (person, names) = row?;
-                if names.is_some_and(|names| has_word_starting(&names, start)) {
-                    people.insert(person);
-                }
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?))
+        })?;
+        for row in rows {
+            let (person, names) = row?;
+            if names
+                .is_some_and(|names| starts.iter().any(|start| has_word_starting(&names, start)))
+            {
+                people.insert(person);
             }
         }
         Ok(people)
@@ -229,36 +231,14 @@ impl Store {
         Ok(items)
     }
 
-    /// Conversations in any of `states` (every state when empty), newest
-    /// first, on `platforms` (any when empty), with a person among `people`
-    /// (anyone when `None`).
+    /// Conversations `filter` lets through, newest first.
     pub fn conversations_in(
         &self,
-        states: &[ConversationState],
-        platforms: &[Platform],
-        people: Option<&HashSet<i64>>,
+        filter: &ListFilter<'_>,
         limit: usize,
         now: DateTime<Utc>,
     ) -> Result<Vec<QueueItem>> {
-        // Values from closed vocabularies and integer ids are written into
-        // the statement; nothing typed by the user is.
-        let mut conditions = Vec::new();
-        if !states.is_empty() {
-            conditions.push(format!(
-                "c.state IN ({})",
-                quoted_list(states.iter().map(|s| s.as_str()))
-            ));
-        }
-        if !platforms.is_empty() {
-            conditions.push(format!(
-                "c.platform IN ({})",
-                quoted_list(platforms.iter().map(|p| p.as_str()))
-            ));
-        }
-        if let Some(people) = people {
-            let ids: Vec<String> = people.iter().map(i64::to_string).collect();
-            conditions.push(format!("c.person_id IN ({})", ids.join(",")));
-        }
+        let conditions = filter.conditions(Author::Conversation, now);
         let filter = if conditions.is_empty() {
             String::new()
         } else {
@@ -267,12 +247,12 @@ impl Store {
         let mut statement = self.conn.prepare(&format!(
             "SELECT {ITEM_COLUMNS}
              FROM conversations c LEFT JOIN messages m ON m.id = c.last_inbound_id
-             {filter} ORDER BY c.last_at DESC LIMIT ?1"
+             {filter} ORDER BY c.last_at DESC, c.id DESC LIMIT ?1"
         ))?;
         let now = to_micros(now);
-        let rows = statement.query_map(params![limit as i64, PREVIEW_CHARS], |row| {
-            item_from_row(row, now)
-        })?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows =
+            statement.query_map(params![limit, PREVIEW_CHARS], |row| item_from_row(row, now))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -315,6 +295,124 @@ impl Store {
     }
 }
 
+/// What a list of conversations or messages is limited to. Empty lists
+/// mean any.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter<'a> {
+    pub states: &'a [ConversationState],
+    pub platforms: &'a [Platform],
+    /// Authors (anyone when `None`).
+    pub people: Option<&'a HashSet<i64>>,
+    /// Only waiting conversations this far along the promise.
+    pub promise: Option<Promise<'a>>,
+}
+
+/// Whose people filter `ListFilter::people` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Author {
+    /// Anyone who wrote in the conversation.
+    Conversation,
+    /// The writer of the message found.
+    Message,
+}
+
+/// `is:overdue` and `is:due-soon` (either, when both).
+#[derive(Debug, Clone, Copy)]
+pub struct Promise<'a> {
+    pub overdue: bool,
+    pub due_soon: bool,
+    pub sla: &'a config::Sla,
+}
+
+impl ListFilter<'_> {
+    /// SQL conditions on `c` (the conversation) and, for `Author::Message`,
+    /// `m` (the message). Closed vocabularies and integers only are written
+    /// in: nothing the user typed.
+    pub(super) fn conditions(&self, person: Author, now: DateTime<Utc>) -> Vec<String> {
+        let mut conditions = Vec::new();
+        if !self.states.is_empty() {
+            let states = quoted_list(self.states.iter().map(|s| s.as_str()));
+            // A conversation back from a snooze is open, though stored as snoozed.
+            let back = if self.states.contains(&ConversationState::Open) {
+                format!(
+                    " OR (c.state = 'snoozed' AND c.snoozed_until <= {})",
+                    to_micros(now)
+                )
+            } else {
+                String::new()
+            };
+            conditions.push(format!("(c.state IN ({states}){back})"));
+        }
+        if !self.platforms.is_empty() {
+            let platforms = quoted_list(self.platforms.iter().map(|p| p.as_str()));
+            conditions.push(format!("c.platform IN ({platforms})"));
+        }
+        if let Some(people) = self.people {
+            let ids: Vec<String> = people.iter().map(i64::to_string).collect();
+            let ids = ids.join(",");
+            conditions.push(match person {
+                // A conversation with someone: any of its messages is theirs
+                // (read from the index of their messages, not a scan).
+                Author::Conversation => format!(
+                    "c.id IN (SELECT conversation_id FROM messages WHERE person_id IN ({ids}))"
+                ),
+                Author::Message => format!("m.person_id IN ({ids})"),
+            });
+        }
+        if let Some(promise) = self.promise {
+            conditions.push(promise.condition(now));
+        }
+        conditions
+    }
+}
+
+impl Promise<'_> {
+    /// Waiting, and (per platform) past the promise or in its last quarter:
+    /// the same instants `sla::assess` uses.
+    fn condition(&self, now: DateTime<Utc>) -> String {
+        let now = to_micros(now);
+        let window = |hours: u32| i64::from(hours) * 3_600_000_000;
+        // The latest waiting_since that is overdue / due soon, per platform.
+        let by_platform = |bound: &dyn Fn(i64) -> i64| {
+            let default = bound(window(self.sla.hours.0));
+            if self.sla.platforms.is_empty() {
+                return default.to_string();
+            }
+            let mut case = String::from("CASE c.platform");
+            for (platform, hours) in &self.sla.platforms {
+                let _ = write!(
+                    case,
+                    " WHEN '{}' THEN {}",
+                    platform.as_str(),
+                    bound(window(hours.0))
+                );
+            }
+            format!("{case} ELSE {default} END")
+        };
+        let overdue_from = by_platform(&|window| now - window);
+        let soon_from = by_platform(&|window| now - window + window / 4);
+        let mut either = Vec::new();
+        if self.overdue {
+            either.push(format!("c.waiting_since <= {overdue_from}"));
+        }
+        if self.due_soon {
+            either.push(format!(
+                "(c.waiting_since > {overdue_from} AND c.waiting_since <= {soon_from})"
+            ));
+        }
+        format!(
+            "c.waiting_since IS NOT NULL
+             AND (c.state = 'open' OR (c.state = 'snoozed' AND c.snoozed_until <= {now}))
+             AND ({})",
+            if either.is_empty() {
+                "1".to_owned()
+            } else {
+                either.join(" OR ")
+            }
+        )
+    }
+}
+
 pub(super) fn quoted_list<'a>(values: impl Iterator<Item = &'a str>) -> String {
     values
         .map(|value| format!("'{}'", value.replace('\'', "''")))
@@ -339,6 +437,7 @@ fn has_word_starting(names: &str, start: &str) -> bool {
 mod tests {
     use super::*;
     use crate::model::Kind;
+    use crate::sla::SlaState::{DueSoon, Overdue};
     use crate::store::NewMessage;
 
     fn at(text: &str) -> DateTime<Utc> {
@@ -430,6 +529,97 @@ mod tests {
         );
         let again = store.candidates(now).unwrap();
         assert!(!again[0].asks, "the question was answered");
+    }
+
+    #[test]
+    fn the_promise_filter_agrees_with_the_assessment_at_its_boundaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let now = at("2026-06-13T12:00:00Z");
+        let mut messages = Vec::new();
+        for (index, when) in [
+            "2026-06-12T18:00:01Z", // email: on time by a second
+            "2026-06-12T18:00:00Z", // email: due soon
+            "2026-06-12T12:00:01Z", // email: due soon, a second left
+            "2026-06-12T12:00:00Z", // email: overdue
+            "2026-06-11T06:00:01Z", // github (72h): on time
+            "2026-06-11T06:00:00Z", // github: due soon
+            "2026-06-10T12:00:00Z", // github: overdue
+        ]
+        .iter()
+        .enumerate()
+        {
+            let id = format!("m{index}");
+            let mut message = message(&id, &id, when, Some("ana@example.com"), "hi");
+            if index >= 4 {
+                message.platform = Platform::Github;
+            }
+            messages.push(message);
+        }
+        import(&mut store, &messages);
+        let mut sla = config::Sla::default();
+        sla.platforms.insert(Platform::Github, config::SlaHours(72));
+        let listed = |store: &Store, overdue: bool, due_soon: bool| {
+            let filter = ListFilter {
+                promise: Some(Promise {
+                    overdue,
+                    due_soon,
+                    sla: &sla,
+                }),
+                ..ListFilter::default()
+            };
+            let mut ids: Vec<String> = store
+                .conversations_in(&filter, 100, now)
+                .unwrap()
+                .into_iter()
+                .map(|item| item.thread_id)
+                .collect();
+            ids.sort();
+            ids
+        };
+        let assessed = |store: &Store, state: crate::sla::SlaState| {
+            let mut ids: Vec<String> = store
+                .queue(now, None)
+                .unwrap()
+                .into_iter()
+                .filter(|item| {
+                    sla.assess(item.platform, item.waiting_since.unwrap(), now)
+                        .state
+                        == state
+                })
+                .map(|item| item.thread_id)
+                .collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(listed(&store, true, false), ["m3", "m6"]);
+        assert_eq!(listed(&store, true, false), assessed(&store, Overdue));
+        assert_eq!(listed(&store, false, true), ["m1", "m2", "m5"]);
+        assert_eq!(listed(&store, false, true), assessed(&store, DueSoon));
+        assert_eq!(listed(&store, true, true).len(), 5);
+        // With one promise for every platform the same holds.
+        let single = config::Sla::default();
+        let filter = ListFilter {
+            promise: Some(Promise {
+                overdue: true,
+                due_soon: false,
+                sla: &single,
+            }),
+            ..ListFilter::default()
+        };
+        let overdue: Vec<String> = store
+            .conversations_in(&filter, 100, now)
+            .unwrap()
+            .into_iter()
+            .map(|item| item.thread_id)
+            .collect();
+        assert_eq!(overdue.len(), 4, "{overdue:?}");
+        // Answered conversations are never overdue, however old.
+        import(
+            &mut store,
+            &[message("r3", "m3", "2026-06-13T11:00:00Z", None, "done")],
+        );
+        assert_eq!(listed(&store, true, false), ["m6"]);
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! index is walked newest-stored first and the walk stops at the limit, so a
 //! word in half a million messages costs what a rare one does; no ranking
 //! over all hits. When fewer than the limit match, all of them are here and
-//! the caller's newest-first order is exact.
+//! the caller's newest-first order is exact. With filters (a person, a
+//! state), only the newest 20,000 hits are looked at, and the caller is told
+//! when more may match.
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result};
@@ -12,18 +13,11 @@ use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 use super::Store;
-use super::queue::{ITEM_COLUMNS, QueueItem, item_from_row, quoted_list};
-use crate::model::{ConversationState, Direction, Platform, from_micros, to_micros};
+use super::queue::{Author, ITEM_COLUMNS, ListFilter, QueueItem, item_from_row};
+use crate::model::{Direction, from_micros, to_micros};
 
-/// What a search is limited to, besides its words.
-#[derive(Debug, Clone, Default)]
-pub struct SearchFilter<'a> {
-    /// Conversation states (any when empty).
-    pub states: &'a [ConversationState],
-    pub platforms: &'a [Platform],
-    /// Authors (anyone when `None`).
-    pub people: Option<&'a HashSet<i64>>,
-}
+/// Hits a filtered search looks at, newest stored first.
+const SCAN_LIMIT: i64 = 20_000;
 
 impl Store {
     /// Messages matching the FTS5 expression `full_text` and the filter, at
@@ -32,40 +26,50 @@ impl Store {
     pub fn search(
         &self,
         full_text: &str,
-        filter: &SearchFilter<'_>,
+        filter: &ListFilter<'_>,
         limit: usize,
         now: DateTime<Utc>,
     ) -> Result<(Vec<QueueItem>, bool)> {
-        // Closed vocabularies and integer ids only are written into the
-        // statement; the typed words are a bound parameter.
         let mut conditions = String::new();
-        if !filter.states.is_empty() {
-            let states = quoted_list(filter.states.iter().map(|s| s.as_str()));
-            let _ = write!(conditions, " AND c.state IN ({states})");
-        }
-        if !filter.platforms.is_empty() {
-            let platforms = quoted_list(filter.platforms.iter().map(|p| p.as_str()));
-            let _ = write!(conditions, " AND m.platform IN ({platforms})");
-        }
-        if let Some(people) = filter.people {
-            let ids: Vec<String> = people.iter().map(i64::to_string).collect();
-            let _ = write!(conditions, " AND m.person_id IN ({})", ids.join(","));
+        for condition in filter.conditions(Author::Message, now) {
+            let _ = write!(conditions, " AND {condition}");
         }
         // The full-text table drives (newest rowid first, which FTS5 walks
         // without sorting); messages and conversations are looked up per hit.
+        // With filters, only the newest `SCAN_LIMIT` hits are looked at: a
+        // rare person and a common word must not walk half a million rows.
+        let hits = if conditions.is_empty() {
+            "messages_fts f".to_owned()
+        } else {
+            format!(
+                "(SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1
+                  ORDER BY rowid DESC LIMIT {SCAN_LIMIT}) f"
+            )
+        };
+        let matched = if conditions.is_empty() {
+            "WHERE messages_fts MATCH ?1"
+        } else {
+            "WHERE 1"
+        };
         let sql = format!(
             "SELECT {ITEM_COLUMNS}, m.id, m.created_at, m.direction
-             FROM messages_fts f
+             FROM {hits}
              CROSS JOIN messages m ON m.id = f.rowid
              CROSS JOIN conversations c ON c.id = m.conversation_id
-             WHERE messages_fts MATCH ?1{conditions}
+             {matched}{conditions}
              ORDER BY f.rowid DESC LIMIT ?3"
         );
-        let mut statement = self.conn.prepare_cached(&sql)?;
+        // Not cached: with the filters written in, most searches are a new
+        // statement, which would push out the ones that are used again.
+        let mut statement = self.conn.prepare(&sql)?;
         let at = to_micros(now);
         let rows = statement
             .query_map(
-                params![full_text, super::queue::PREVIEW_CHARS, limit as i64 + 1],
+                params![
+                    full_text,
+                    super::queue::PREVIEW_CHARS,
+                    i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1
+                ],
                 |row| {
                     let mut item = item_from_row(row, at)?;
                     let direction: String = row.get(16)?;
@@ -79,8 +83,18 @@ impl Store {
             )
             .context("searching")?;
         let mut items: Vec<QueueItem> = rows.collect::<rusqlite::Result<_>>()?;
-        let more = items.len() > limit;
+        let mut more = items.len() > limit;
         items.truncate(limit);
+        if !more && !conditions.is_empty() {
+            // Fewer found than asked: more may match past the hits looked at.
+            more = self
+                .conn
+                .prepare_cached(
+                    "SELECT 1 FROM messages_fts WHERE messages_fts MATCH ?1
+                     ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
+                )?
+                .exists(params![full_text, SCAN_LIMIT])?;
+        }
         Ok((items, more))
     }
 }

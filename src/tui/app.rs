@@ -212,7 +212,9 @@ impl FilterChoice {
 #[derive(Debug, Clone, PartialEq)]
 struct Place {
     query: Query,
-    conversation: Option<i64>,
+    /// The query as it was typed (what `/` shows again).
+    typed: String,
+    row: Option<(i64, Option<i64>)>,
     selected: usize,
     offset: usize,
 }
@@ -253,6 +255,8 @@ pub struct App {
     /// What the list is, and for which query.
     pub list_kind: ListKind,
     pub query: Query,
+    /// The query as typed in the search box, or the filter words.
+    typed: String,
     /// Rows the query matches (the list holds at most `QUEUE_LIMIT`), and
     /// whether a search found more than it shows.
     pub matching: usize,
@@ -312,6 +316,7 @@ impl App {
             queue: Vec::new(),
             list_kind: ListKind::Queue,
             query: Query::default(),
+            typed: String::new(),
             matching: 0,
             more: false,
             places: Vec::new(),
@@ -391,8 +396,13 @@ impl App {
         if let Err(err) = counted {
             self.time_not_saved(&err);
         }
-        self.timer
-            .select(self.selected_item().map(|item| item.conversation_id));
+        // Time spent typing a search is nobody's: the top row changes with
+        // every key and is not being answered.
+        let working_on = match self.mode {
+            Mode::Search { .. } => None,
+            _ => self.selected_item().map(|item| item.conversation_id),
+        };
+        self.timer.select(working_on);
         self.offer_choices_when_spent();
         effects
     }
@@ -639,13 +649,10 @@ impl App {
     /// `/`: the search box, holding the current filter words to add to.
     fn open_search(&mut self) {
         self.remember_place();
-        let text = if self.query.is_empty() {
-            String::new()
-        } else {
-            format!("{} ", self.query)
-        };
+        // What was typed, as it was: a trailing space would turn the word
+        // being typed into a finished one and change the results.
         self.mode = Mode::Search {
-            editor: Editor::from_text(&text),
+            editor: Editor::from_text(&self.typed),
             error: None,
         };
     }
@@ -1229,7 +1236,8 @@ impl App {
     fn remember_place(&mut self) {
         self.places.push(Place {
             query: self.query.clone(),
-            conversation: self.selected_item().map(|item| item.conversation_id),
+            typed: self.typed.clone(),
+            row: self.selected_item().map(row_key),
             selected: self.selected,
             offset: self.queue_offset,
         });
@@ -1239,14 +1247,11 @@ impl App {
     /// the same rows in view when they are still there.
     fn go_back_to(&mut self, place: Place) -> Result<()> {
         self.query = place.query;
+        self.typed = place.typed;
         self.read_list()?;
         self.selected = place
-            .conversation
-            .and_then(|id| {
-                self.queue
-                    .iter()
-                    .position(|item| item.conversation_id == id)
-            })
+            .row
+            .and_then(|key| self.queue.iter().position(|item| row_key(item) == key))
             .unwrap_or(place.selected)
             .min(self.queue.len().saturating_sub(1));
         self.queue_offset = place.offset.min(self.selected);
@@ -1265,7 +1270,8 @@ impl App {
         let place = whole.map_or_else(
             || Place {
                 query: Query::default(),
-                conversation: None,
+                typed: String::new(),
+                row: None,
                 selected: 0,
                 offset: 0,
             },
@@ -1301,12 +1307,7 @@ impl App {
             KeyCode::Enter if error.is_none() => {
                 self.mode = Mode::Browse;
                 self.focus = Pane::Queue;
-                if self.query.is_empty() {
-                    // Nothing was asked: the queue, as it was.
-                    if let Some(place) = self.places.pop() {
-                        self.go_back_to(place)?;
-                    }
-                }
+                self.typed = editor.text();
                 return Ok(Vec::new());
             }
             // Enter on half a filter: now it is a mistake, said in red.
@@ -1322,7 +1323,11 @@ impl App {
             KeyCode::PageDown => self.select(self.selected.saturating_add(10))?,
             KeyCode::PageUp => self.select(self.selected.saturating_sub(10))?,
             _ => {
-                if edit(&mut editor, key) {
+                let before = editor.text();
+                edit(&mut editor, key);
+                // A key that changed nothing (backspace in an empty box)
+                // leaves the list and the selection alone.
+                if editor.text() != before {
                     error = self.search_for(&editor)?;
                 }
             }
@@ -1331,7 +1336,9 @@ impl App {
         Ok(Vec::new())
     }
 
-    /// Runs what the search box holds; returns why it cannot be run.
+    /// Runs what the search box holds; returns why it cannot be run. A
+    /// filter being typed (`platform:gi`) does not apply yet: the list shows
+    /// the rest of the query, not a search for the filter's name.
     fn search_for(&mut self, editor: &Editor) -> Result<Option<QueryError>> {
         // One line: a newline typed or pasted is a space.
         let text = editor.text().replace('\n', " ");
@@ -1340,26 +1347,48 @@ impl App {
                 self.show_query(query)?;
                 Ok(None)
             }
-            Err(err) => Ok(Some(err)),
+            Err(err) => {
+                let before_last = text
+                    .trim_end()
+                    .rsplit_once(char::is_whitespace)
+                    .map_or("", |(head, _)| head);
+                if err.incomplete
+                    && let Ok(rest) = Query::parse(&format!("{before_last} "))
+                    && rest != self.query
+                {
+                    self.show_query(rest)?;
+                }
+                Ok(Some(err))
+            }
         }
     }
 
     /// The filter menu: the states, the platforms and tags in use, the promise.
     fn open_filters(&mut self) -> Result<()> {
         let mut choices = vec![FilterChoice::Overdue, FilterChoice::DueSoon];
-        choices.extend(
-            self.store
-                .platforms_in_use()?
-                .into_iter()
-                .map(FilterChoice::Platform),
+        // What is in use, and whatever is on (so it can be turned off).
+        let mut platforms = self.store.platforms_in_use()?;
+        platforms.extend(
+            self.query
+                .platforms
+                .iter()
+                .filter(|p| !platforms.contains(p))
+                .copied()
+                .collect::<Vec<_>>(),
         );
-        choices.extend(
-            self.store
-                .tags_in_use()?
-                .into_iter()
-                .take(MENU_TAGS)
-                .map(FilterChoice::Tag),
-        );
+        choices.extend(platforms.into_iter().map(FilterChoice::Platform));
+        let mut tags: Vec<String> = self
+            .store
+            .tags_in_use()?
+            .into_iter()
+            .take(MENU_TAGS)
+            .collect();
+        for tag in &self.query.tags {
+            if !tags.contains(tag) {
+                tags.push(tag.clone());
+            }
+        }
+        choices.extend(tags.into_iter().map(FilterChoice::Tag));
         choices.extend([
             FilterChoice::State(ConversationState::Snoozed),
             FilterChoice::State(ConversationState::Answered),
@@ -1395,6 +1424,7 @@ impl App {
                 if query.is_empty() {
                     return self.back_to_queue().map(|()| Vec::new());
                 }
+                self.typed = format!("{query} ");
                 self.show_query(query)?;
             }
         }

@@ -217,7 +217,7 @@ fn gauge(used: Duration, budget: Duration) -> String {
 /// The keys that matter now, from the active keymap, least important first.
 fn hints(app: &App) -> Vec<String> {
     let keymap = &app.keymap;
-    let wanted: &[(Command, &str)] = match app.mode {
+    let wanted: &[(Command, &str)] = match &app.mode {
         Mode::Reply => &[
             (Command::EditTyping, "editor"),
             (Command::Leave, "leave"),
@@ -230,9 +230,20 @@ fn hints(app: &App) -> Vec<String> {
             return vec!["enter pick".into(), "esc cancel".into()];
         }
         Mode::Filter { .. } => return vec!["enter turns on/off".into(), "esc cancel".into()],
-        Mode::Search { .. } => {
-            return vec!["↑↓ pick".into(), "esc back".into(), "enter keep".into()];
+        Mode::Search { error, .. } => {
+            let mut hints = vec!["↑↓ pick".to_owned()];
+            hints.extend(keymap.hint(Command::Leave, "back"));
+            if error.is_none() {
+                hints.push("enter keep".into());
+            }
+            return hints;
         }
+        Mode::Browse if app.timer.activity() == Activity::Paused && !app.query.is_empty() => &[
+            (Command::Help, "help"),
+            (Command::Quit, "quit"),
+            (Command::Clear, "whole queue"),
+            (Command::Pause, "resume"),
+        ],
         Mode::Browse if app.timer.activity() == Activity::Paused => &[
             (Command::Help, "help"),
             (Command::Quit, "quit"),

@@ -50,6 +50,8 @@ impl Home {
             .env("TEND_DB", self.db())
             .env("TEND_CONFIG", self.config())
             .env("TEND_NOW", NOW)
+            // "Today" is the host's day unless a test says otherwise.
+            .env("TZ", "UTC")
             .env_remove("COLUMNS")
             .current_dir(self.dir.path());
         command
@@ -67,6 +69,7 @@ impl Home {
             .env("TEND_DB", self.db())
             .env("TEND_CONFIG", self.config())
             .env("TEND_NOW", NOW)
+            .env("TZ", "UTC")
             .current_dir(self.dir.path());
         command
     }

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::{bold, border};
 use crate::clock::Zone;
 use crate::model::{Direction, Platform};
-use crate::sanitize::{author_label, sanitize, sanitize_line, truncate_to_width};
+use crate::sanitize::{author_label, display_width, sanitize, sanitize_line, truncate_to_width};
 use crate::tui::app::{App, Detail, Mode, Pane};
 use crate::tui::keymap::Command;
 use crate::tui::layout::Areas;
@@ -20,7 +20,14 @@ use crate::tui::layout::Areas;
 const PREVIEW_CHARS: usize = 4000;
 
 pub fn draw(frame: &mut Frame<'_>, areas: &Areas, app: &App) {
-    let Some(detail) = &app.detail else { return };
+    let Some(detail) = &app.detail else {
+        // Nothing selected (an empty search): the pane stays framed.
+        frame.render_widget(
+            Block::bordered().border_style(border(false)),
+            areas.conversation,
+        );
+        return;
+    };
     let block = Block::bordered()
         .title(title(detail))
         .border_style(border(app.focus == Pane::Conversation));
@@ -45,19 +52,38 @@ pub fn draw(frame: &mut Frame<'_>, areas: &Areas, app: &App) {
 /// Why the conversation is where it is in the queue: the factors that
 /// placed it, then its score (`priority`).
 fn why_line(score: &crate::priority::Score, width: usize) -> Line<'static> {
-    let reasons = if score.why.is_empty() {
+    let all = if score.why.is_empty() {
         "on time, nothing stands out".to_owned()
     } else {
         score.why.join(" · ")
     };
-    let points = format!(" · score {}", score.total);
-    let room = width.saturating_sub(5 + crate::sanitize::display_width(&points));
+    let points = format!(" · score {:.1}", score.total);
+    let width = width.saturating_sub(4);
+    // The reasons first: the score goes when they need the room, then the
+    // last reasons, whole (half a reason says nothing).
+    let (reasons, points) = if display_width(&all) + display_width(&points) <= width {
+        (all, points)
+    } else {
+        let mut shown = String::new();
+        for reason in &score.why {
+            let next = if shown.is_empty() {
+                reason.clone()
+            } else {
+                format!("{shown} · {reason}")
+            };
+            if display_width(&next) > width {
+                break;
+            }
+            shown = next;
+        }
+        if shown.is_empty() {
+            shown = truncate_to_width(&all, width).into_owned();
+        }
+        (shown, String::new())
+    };
     Line::from(vec![
         Span::styled("why ", Style::new().fg(Color::DarkGray)),
-        Span::styled(
-            truncate_to_width(&reasons, room).into_owned(),
-            Style::new().fg(Color::Yellow),
-        ),
+        Span::styled(reasons, Style::new().fg(Color::Yellow)),
         Span::styled(points, Style::new().fg(Color::DarkGray)),
     ])
 }

@@ -174,7 +174,10 @@ pub fn menu(
     typing: Option<&Editor>,
     marked: &[String],
 ) {
-    let height = u16::try_from(choices.len()).unwrap_or(8) + if typing.is_some() { 4 } else { 2 };
+    let extra = if typing.is_some() { 4 } else { 2 };
+    let height = u16::try_from(choices.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(extra);
     let widest = choices
         .iter()
         .map(|choice| display_width(choice))
@@ -183,16 +186,27 @@ pub fn menu(
         .unwrap_or(0);
     let width = u16::try_from(widest + 8).unwrap_or(u16::MAX).max(40);
     let inner = centered_box(frame, area, width, height, title);
+    // A menu taller than the screen scrolls with the selection.
+    let rows = usize::from(inner.height.saturating_sub(extra - 2)).max(1);
+    let first = (selected + 1).saturating_sub(rows);
     let mut lines: Vec<Line<'_>> = choices
         .iter()
         .enumerate()
+        .skip(first)
+        .take(rows)
         .map(|(index, choice)| {
             let mark = if marked.iter().any(|m| m == choice) {
                 " ✓"
             } else {
                 ""
             };
-            let line = Line::from(format!(" {} {choice}{mark}", index + 1));
+            // Digits pick the first nine; longer menus are moved through.
+            let number = if index < 9 {
+                (index + 1).to_string()
+            } else {
+                " ".to_owned()
+            };
+            let line = Line::from(format!(" {number} {choice}{mark}"));
             if index == selected {
                 line.style(Style::new().add_modifier(Modifier::REVERSED))
             } else {

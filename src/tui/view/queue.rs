@@ -39,6 +39,8 @@ pub fn draw(frame: &mut Frame<'_>, areas: &Areas, app: &App) {
     if app.queue.is_empty() {
         let text = if app.query.searches_text() {
             "No message matches."
+        } else if app.query.is_empty() {
+            "Type to search every message."
         } else {
             "Nothing here with this filter."
         };
@@ -79,12 +81,18 @@ fn item_line<'a>(
     width: usize,
     mine: &[String],
 ) -> Line<'a> {
-    let sla = app.sla(item).map(|assessment| assessment.state);
+    // A search result is dated by the message found: the promise's mark and
+    // colour belong to the conversation's wait, so they are left out.
+    let sla = if item.hit.is_some() {
+        None
+    } else {
+        app.sla(item).map(|assessment| assessment.state)
+    };
     let mark = match (sla, item.state) {
         (Some(SlaState::Overdue), _) => "!",
         (Some(_), _) if item.back_from_snooze => "↺",
         (None, ConversationState::Answered | ConversationState::Done) => "✓",
-        (None, ConversationState::Snoozed) => "z",
+        (None, ConversationState::Snoozed) if !item.back_from_snooze => "z",
         _ => " ",
     };
     let mark = if item.back_from_snooze && mark == "!" {
@@ -235,10 +243,18 @@ fn search_box(
             Style::new().fg(colour),
         )
     } else {
-        let hint = if app.queue.is_empty() {
+        let width = usize::from(area.width);
+        let hint = if app.queue.is_empty() && app.query.searches_text() {
             "esc back · try fewer words"
         } else {
-            "↑↓ pick · enter keep · esc back · platform: is: tag: from:"
+            [
+                "↑↓ pick · enter keep · esc back · platform: is: tag: from:",
+                "↑↓ pick · enter keep · esc back",
+                "↑↓ · enter keep · esc back",
+            ]
+            .into_iter()
+            .find(|hint| display_width(hint) <= width)
+            .unwrap_or("enter keep · esc back")
         };
         Line::styled(
             fit_to_width(hint, usize::from(area.width)),
