@@ -3,7 +3,7 @@
 //! word in half a million messages costs what a rare one does; no ranking
 //! over all hits. When fewer than the limit match, all of them are here and
 //! the caller's newest-first order is exact. With filters (a person, a
-//! state), only the newest 20,000 hits are looked at, and the caller is told
+//! state), only the newest 10,000 hits are looked at, and the caller is told
 //! when more may match.
 
 use std::fmt::Write as _;
@@ -17,7 +17,7 @@ use super::queue::{Author, ITEM_COLUMNS, ListFilter, QueueItem, item_from_row};
 use crate::model::{Direction, from_micros, to_micros};
 
 /// Hits a filtered search looks at, newest stored first.
-const SCAN_LIMIT: i64 = 20_000;
+const SCAN_LIMIT: i64 = 10_000;
 
 impl Store {
     /// Messages matching the FTS5 expression `full_text` and the filter, at
