@@ -128,11 +128,7 @@ fn json_item(item: &QueueItem, config: &Config, now: DateTime<Utc>) -> InboxItem
         due_at: assessment.map(|a| rfc3339(a.due_at)),
         sla_state: assessment.map(|a| a.state),
         score: item.score.as_ref().map(|score| score.total),
-        why: item
-            .score
-            .as_ref()
-            .map(|score| score.why.clone())
-            .unwrap_or_default(),
+        why: item.why(),
         preview: preview(&item.text_head),
         factors: item.score.as_ref().map(|score| score.factors),
         back_from_snooze: item.back_from_snooze,

@@ -79,11 +79,7 @@ pub(super) fn run(args: &SearchArgs, context: &Context<'_>, out: &mut dyn Write)
                 preview: preview(&item.text_head),
                 waiting_since: item.waiting_since.map(rfc3339),
                 score: item.score.as_ref().map(|score| score.total),
-                why: item
-                    .score
-                    .as_ref()
-                    .map(|score| score.why.clone())
-                    .unwrap_or_default(),
+                why: item.why(),
             })
             .collect();
         crate::output::write_pretty(out, &found)?;

@@ -72,6 +72,15 @@ pub struct Hit {
 }
 
 impl QueueItem {
+    /// The reasons a queue row is where it is (none outside the queue).
+    #[must_use]
+    pub fn why(&self) -> Vec<String> {
+        self.score
+            .as_ref()
+            .map(|score| score.why.clone())
+            .unwrap_or_default()
+    }
+
     /// The time the row's age counts from: the wait, the matching message,
     /// or the conversation's newest message.
     #[must_use]
