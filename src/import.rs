@@ -4,7 +4,10 @@
 //! import rules: all or nothing, or `--skip-bad` to keep the good records.
 
 mod csv;
+mod html;
 mod jsonl;
+mod mastodon;
+mod platform;
 mod record;
 
 use std::collections::HashSet;
@@ -25,12 +28,23 @@ pub use record::{RecordError, message_from_fields};
 /// importers land.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// By file extension (.jsonl .ndjson .json / .csv), else by content.
+    /// By content: a platform's JSON, the generic JSONL or CSV.
     Auto,
     /// The generic format, one JSON object per line.
     Jsonl,
     /// The generic format as CSV with a header row.
     Csv,
+    /// Mastodon: pages of /api/v1/notifications, or a status context.
+    Mastodon,
+}
+
+/// What a file turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Detected {
+    Jsonl,
+    Csv,
+    /// One JSON document, for a platform importer to recognize.
+    Document,
 }
 
 /// An input: its name as errors show it, and its bytes.
@@ -100,6 +114,9 @@ pub struct ImportReport {
     pub duplicates: u64,
     pub skipped: u64,
     pub errors: Vec<BadRecord>,
+    /// Items of a platform's file that are not messages (likes, boosts,
+    /// follows), by kind: counted, never imported, never errors.
+    pub not_messages: std::collections::BTreeMap<String, u64>,
 }
 
 impl ImportReport {
@@ -111,6 +128,7 @@ impl ImportReport {
             duplicates: counts.duplicates,
             skipped: errors.len() as u64,
             errors,
+            not_messages: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -154,11 +172,19 @@ pub fn import(
     options: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
     skip_bom(&mut source).with_context(|| format!("{}: cannot read", source.name))?;
-    let format = match options.format {
+    let detected = match options.format {
         Format::Auto => {
             detect(&mut source).with_context(|| format!("{}: cannot read", source.name))?
         }
-        chosen => chosen,
+        Format::Jsonl => Detected::Jsonl,
+        Format::Csv => Detected::Csv,
+        Format::Mastodon => Detected::Document,
+    };
+    // A platform's document is read and recognized before the store is
+    // written to: a file tend cannot read costs no lock.
+    let document = match detected {
+        Detected::Document => Some(platform_document(&mut source, options.format)?),
+        Detected::Jsonl | Detected::Csv => None,
     };
     let name = source.name.clone();
     let mut ingest = store.ingest(options.now, options.my_handles.clone())?;
@@ -176,12 +202,54 @@ pub fn import(
             }
             Ok(())
         };
-    match format {
-        Format::Jsonl | Format::Auto => jsonl::read(&name, source.reader, &mut sink)?,
-        Format::Csv => csv::read(&name, source.reader, &mut sink)?,
+    let mut not_messages = std::collections::BTreeMap::new();
+    match (detected, document) {
+        (Detected::Csv, _) => csv::read(&name, source.reader, &mut sink)?,
+        (_, Some((importer, document))) => {
+            let mut records = platform::Records::new(&name, &mut sink);
+            match importer {
+                Importer::Mastodon => mastodon::read(&document, &mut records),
+            }
+            not_messages = records.finish()?;
+        }
+        (Detected::Jsonl | Detected::Document, None) => {
+            jsonl::read(&name, source.reader, &mut sink)?;
+        }
     }
     let counts = ingest.finish()?;
-    Ok(ImportReport::with_counts(counts, skipped))
+    let mut report = ImportReport::with_counts(counts, skipped);
+    report.not_messages = not_messages;
+    Ok(report)
+}
+
+/// The platform importers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Importer {
+    Mastodon,
+}
+
+/// Reads the whole input and finds whose format it is (the one asked for,
+/// or any that recognizes it).
+fn platform_document(
+    source: &mut Source<'_>,
+    format: Format,
+) -> Result<(Importer, serde_json::Value), ImportError> {
+    let document = platform::document(&source.name, &mut source.reader)?;
+    let importer = match format {
+        Format::Mastodon if mastodon::recognizes(&document) => Some(Importer::Mastodon),
+        Format::Mastodon => None,
+        _ => mastodon::recognizes(&document).then_some(Importer::Mastodon),
+    };
+    importer.map(|importer| (importer, document)).ok_or_else(|| {
+        let expected = match format {
+            Format::Mastodon => "a Mastodon notifications page or status context",
+            _ => "a format tend knows: the generic JSONL or CSV, or a Mastodon notifications page or status context",
+        };
+        ImportError::File(BadRecord {
+            location: source.name.clone(),
+            message: format!("not {expected} (--format names one)"),
+        })
+    })
 }
 
 /// A UTF-8 byte order mark says nothing to a reader of UTF-8; drop it.
@@ -192,14 +260,14 @@ fn skip_bom(source: &mut Source<'_>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// By extension when it is one we know, else by the first non-blank byte: a
-/// JSON object starts with `{`; anything else is taken for CSV's header row.
-/// Blank input is JSONL (it imports nothing, as an empty `.jsonl` does).
-fn detect(source: &mut Source<'_>) -> std::io::Result<Format> {
-    match source.extension.as_deref() {
-        Some("jsonl" | "ndjson" | "json") => return Ok(Format::Jsonl),
-        Some("csv") => return Ok(Format::Csv),
-        _ => {}
+/// CSV by its extension; otherwise by content. A JSON array is a
+/// platform's document; an object is the generic JSONL when its first line
+/// is a whole record with `platform`, else a platform's document; anything
+/// else is taken for CSV's header row. Blank input is JSONL (it imports
+/// nothing, as an empty `.jsonl` does).
+fn detect(source: &mut Source<'_>) -> std::io::Result<Detected> {
+    if source.extension.as_deref() == Some("csv") {
+        return Ok(Detected::Csv);
     }
     // Leading blanks may span buffer fills (a pipe that pauses): keep what was
     // read and put it back in front of the rest.
@@ -216,14 +284,30 @@ fn detect(source: &mut Source<'_>) -> std::io::Result<Format> {
         blanks.extend_from_slice(chunk);
         source.reader.consume(read);
     };
+    let first_line_is_a_record = first == Some(b'{') && {
+        let chunk = source.reader.fill_buf()?;
+        let start = chunk
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(0);
+        let line = chunk[start..]
+            .split(|&b| b == b'\n')
+            .next()
+            .unwrap_or_default();
+        serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line)
+            .is_ok_and(|record| record.contains_key("platform"))
+    };
     if !blanks.is_empty() {
         let rest = std::mem::replace(&mut source.reader, Box::new(std::io::empty()));
         source.reader = Box::new(BufReader::new(Cursor::new(blanks).chain(rest)));
     }
-    Ok(if first.is_none_or(|byte| byte == b'{') {
-        Format::Jsonl
-    } else {
-        Format::Csv
+    let by_extension = matches!(source.extension.as_deref(), Some("jsonl" | "ndjson"));
+    Ok(match first {
+        None => Detected::Jsonl,
+        Some(b'{') if first_line_is_a_record || by_extension => Detected::Jsonl,
+        Some(b'[' | b'{') => Detected::Document,
+        Some(_) if by_extension => Detected::Jsonl,
+        Some(_) => Detected::Csv,
     })
 }
 
@@ -243,15 +327,38 @@ mod tests {
 
     #[test]
     fn detects_by_extension_then_content() {
-        assert_eq!(detect(&mut source("a.csv", "{")).unwrap(), Format::Csv);
-        assert_eq!(detect(&mut source("a.ndjson", "x")).unwrap(), Format::Jsonl);
+        assert_eq!(detect(&mut source("a.csv", "{")).unwrap(), Detected::Csv);
         assert_eq!(
-            detect(&mut source("-", "  {\"a\":1}")).unwrap(),
-            Format::Jsonl
+            detect(&mut source("a.ndjson", "x")).unwrap(),
+            Detected::Jsonl
+        );
+        assert_eq!(
+            detect(&mut source("-", "  {\"platform\":\"x\"}\n{}")).unwrap(),
+            Detected::Jsonl
         );
         assert_eq!(
             detect(&mut source("data", "platform,text\n")).unwrap(),
-            Format::Csv
+            Detected::Csv
+        );
+        assert_eq!(
+            detect(&mut source("page.json", "[{\"id\":1}]")).unwrap(),
+            Detected::Document
+        );
+        assert_eq!(
+            detect(&mut source(
+                "context.json",
+                "{\"ancestors\": [],\n\"descendants\": []}"
+            ))
+            .unwrap(),
+            Detected::Document
+        );
+        assert_eq!(
+            detect(&mut source("a.jsonl", "{\"a\":1}")).unwrap(),
+            Detected::Jsonl
+        );
+        assert_eq!(
+            detect(&mut source("empty", "  \n")).unwrap(),
+            Detected::Jsonl
         );
     }
 }

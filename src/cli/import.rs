@@ -77,8 +77,23 @@ fn summary(report: &ImportReport) -> String {
     } else {
         String::new()
     };
+    let total: u64 = report.not_messages.values().sum();
+    let not_messages = if total == 0 {
+        String::new()
+    } else {
+        let kinds: Vec<String> = report
+            .not_messages
+            .iter()
+            .map(|(kind, count)| format!("{count} {}", crate::sanitize::quote(kind)))
+            .collect();
+        format!(
+            ", {} ({})",
+            plural(total, "not a message", "not messages"),
+            kinds.join(", ")
+        )
+    };
     format!(
-        "{}, {}, {} already known{repeated}, {} skipped",
+        "{}, {}, {} already known{repeated}, {} skipped{not_messages}",
         plural(report.new_messages, "new message", "new messages"),
         plural(
             report.new_conversations,
@@ -103,10 +118,19 @@ mod tests {
             duplicates: 1,
             skipped: 0,
             errors: vec![],
+            not_messages: std::collections::BTreeMap::new(),
         };
         assert_eq!(
             summary(&report),
             "1 new message, 2 new conversations, 3 already known (1 repeated in the file), 0 skipped"
+        );
+        let mut platform = report.clone();
+        platform.not_messages.insert("favourite".into(), 1);
+        platform.not_messages.insert("follow".into(), 2);
+        assert!(
+            summary(&platform).ends_with("0 skipped, 3 not messages (1 favourite, 2 follow)"),
+            "{}",
+            summary(&platform)
         );
     }
 }
