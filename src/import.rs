@@ -3,6 +3,7 @@
 //! the format, runs them through one store transaction, and applies the
 //! import rules: all or nothing, or `--skip-bad` to keep the good records.
 
+mod bluesky;
 mod csv;
 mod html;
 mod jsonl;
@@ -36,6 +37,8 @@ pub enum Format {
     Csv,
     /// Mastodon: pages of /api/v1/notifications, or a status context.
     Mastodon,
+    /// Bluesky: pages of listNotifications, or a getPostThread thread.
+    Bluesky,
 }
 
 /// What a file turned out to be.
@@ -178,7 +181,7 @@ pub fn import(
         }
         Format::Jsonl => Detected::Jsonl,
         Format::Csv => Detected::Csv,
-        Format::Mastodon => Detected::Document,
+        Format::Mastodon | Format::Bluesky => Detected::Document,
     };
     // A platform's document is read and recognized before the store is
     // written to: a file tend cannot read costs no lock.
@@ -209,6 +212,7 @@ pub fn import(
             let mut records = platform::Records::new(&name, &mut sink);
             match importer {
                 Importer::Mastodon => mastodon::read(&document, &mut records),
+                Importer::Bluesky => bluesky::read(&document, &mut records),
             }
             not_messages = records.finish()?;
         }
@@ -222,10 +226,37 @@ pub fn import(
     Ok(report)
 }
 
-/// The platform importers.
+/// The platform importers, each with what it recognizes and what it is
+/// called in messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Importer {
     Mastodon,
+    Bluesky,
+}
+
+impl Importer {
+    const ALL: [Importer; 2] = [Importer::Mastodon, Importer::Bluesky];
+
+    fn recognizes(self, document: &serde_json::Value) -> bool {
+        match self {
+            Importer::Mastodon => mastodon::recognizes(document),
+            Importer::Bluesky => bluesky::recognizes(document),
+        }
+    }
+
+    fn format(self) -> Format {
+        match self {
+            Importer::Mastodon => Format::Mastodon,
+            Importer::Bluesky => Format::Bluesky,
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Importer::Mastodon => "a Mastodon notifications page or status context",
+            Importer::Bluesky => "a Bluesky listNotifications page or getPostThread thread",
+        }
+    }
 }
 
 /// Reads the whole input and finds whose format it is (the one asked for,
@@ -235,21 +266,34 @@ fn platform_document(
     format: Format,
 ) -> Result<(Importer, serde_json::Value), ImportError> {
     let document = platform::document(&source.name, &mut source.reader)?;
-    let importer = match format {
-        Format::Mastodon if mastodon::recognizes(&document) => Some(Importer::Mastodon),
-        Format::Mastodon => None,
-        _ => mastodon::recognizes(&document).then_some(Importer::Mastodon),
+    let asked: Vec<Importer> = match format {
+        Format::Auto | Format::Jsonl | Format::Csv => Importer::ALL.to_vec(),
+        chosen => Importer::ALL
+            .into_iter()
+            .filter(|i| i.format() == chosen)
+            .collect(),
     };
-    importer.map(|importer| (importer, document)).ok_or_else(|| {
-        let expected = match format {
-            Format::Mastodon => "a Mastodon notifications page or status context",
-            _ => "a format tend knows: the generic JSONL or CSV, or a Mastodon notifications page or status context",
-        };
-        ImportError::File(BadRecord {
-            location: source.name.clone(),
-            message: format!("not {expected} (--format names one)"),
+    let importer = asked
+        .iter()
+        .copied()
+        .find(|importer| importer.recognizes(&document));
+    importer
+        .map(|importer| (importer, document))
+        .ok_or_else(|| {
+            let what: Vec<&str> = asked.iter().map(|importer| importer.what()).collect();
+            let expected = if asked.len() == 1 {
+                what.join("")
+            } else {
+                format!(
+                    "a format tend knows: the generic JSONL or CSV, {}",
+                    what.join(", ")
+                )
+            };
+            ImportError::File(BadRecord {
+                location: source.name.clone(),
+                message: format!("not {expected} (--format names one)"),
+            })
         })
-    })
 }
 
 /// A UTF-8 byte order mark says nothing to a reader of UTF-8; drop it.
