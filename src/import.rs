@@ -5,11 +5,13 @@
 
 mod bluesky;
 mod csv;
+mod hackernews;
 mod html;
 mod jsonl;
 mod mastodon;
 mod platform;
 mod record;
+mod reddit;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
@@ -39,6 +41,10 @@ pub enum Format {
     Mastodon,
     /// Bluesky: pages of listNotifications, or a getPostThread thread.
     Bluesky,
+    /// Hacker News: Algolia search results for comments.
+    Hackernews,
+    /// Reddit: inbox, mentions or messages listings.
+    Reddit,
 }
 
 /// What a file turned out to be.
@@ -181,7 +187,9 @@ pub fn import(
         }
         Format::Jsonl => Detected::Jsonl,
         Format::Csv => Detected::Csv,
-        Format::Mastodon | Format::Bluesky => Detected::Document,
+        Format::Mastodon | Format::Bluesky | Format::Hackernews | Format::Reddit => {
+            Detected::Document
+        }
     };
     // A platform's document is read and recognized before the store is
     // written to: a file tend cannot read costs no lock.
@@ -213,6 +221,8 @@ pub fn import(
             match importer {
                 Importer::Mastodon => mastodon::read(&document, &mut records),
                 Importer::Bluesky => bluesky::read(&document, &mut records),
+                Importer::Hackernews => hackernews::read(&document, &mut records),
+                Importer::Reddit => reddit::read(&document, &mut records),
             }
             not_messages = records.finish()?;
         }
@@ -232,15 +242,24 @@ pub fn import(
 enum Importer {
     Mastodon,
     Bluesky,
+    Hackernews,
+    Reddit,
 }
 
 impl Importer {
-    const ALL: [Importer; 2] = [Importer::Mastodon, Importer::Bluesky];
+    const ALL: [Importer; 4] = [
+        Importer::Mastodon,
+        Importer::Bluesky,
+        Importer::Hackernews,
+        Importer::Reddit,
+    ];
 
     fn recognizes(self, document: &serde_json::Value) -> bool {
         match self {
             Importer::Mastodon => mastodon::recognizes(document),
             Importer::Bluesky => bluesky::recognizes(document),
+            Importer::Hackernews => hackernews::recognizes(document),
+            Importer::Reddit => reddit::recognizes(document),
         }
     }
 
@@ -248,6 +267,8 @@ impl Importer {
         match self {
             Importer::Mastodon => Format::Mastodon,
             Importer::Bluesky => Format::Bluesky,
+            Importer::Hackernews => Format::Hackernews,
+            Importer::Reddit => Format::Reddit,
         }
     }
 
@@ -255,6 +276,8 @@ impl Importer {
         match self {
             Importer::Mastodon => "a Mastodon notifications page or status context",
             Importer::Bluesky => "a Bluesky listNotifications page or getPostThread thread",
+            Importer::Hackernews => "a Hacker News (Algolia) search result",
+            Importer::Reddit => "a Reddit inbox listing",
         }
     }
 }

@@ -1,0 +1,178 @@
+//! `tend import` on Hacker News (Algolia search results) and Reddit (inbox
+//! listings): the shared fixtures and broken variants.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{Home, fixture, stdout_json};
+use serde_json::{Value, json};
+
+fn import(home: &Home, file: &std::path::Path) -> std::process::Output {
+    home.tend()
+        .arg("import")
+        .arg(file)
+        .arg("--json")
+        .output()
+        .unwrap()
+}
+
+fn read(name: &str) -> Value {
+    serde_json::from_slice(&std::fs::read(fixture(name)).unwrap()).unwrap()
+}
+
+fn text_of(home: &Home, id: &str) -> (String, String, Option<String>) {
+    home.peek()
+        .query_row(
+            "SELECT kind, text, title FROM messages WHERE external_id = ?1",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .unwrap()
+}
+
+#[test]
+fn hacker_news_comments_join_their_story_as_plain_text() {
+    let home = Home::new();
+    let report = stdout_json(&import(&home, &fixture("hn_algolia_search.json")));
+    assert_eq!(report["new_messages"], 3);
+    assert_eq!(report["new_conversations"], 2, "two stories");
+    let (kind, text, title) = text_of(&home, "48212950");
+    assert_eq!(kind, "comment");
+    assert_eq!(
+        title.as_deref(),
+        Some("Show HN: Tallybook – local-first invoicing for freelancers")
+    );
+    assert!(
+        !text.contains("<a") && !text.contains("&#x"),
+        "HTML became text: {text}"
+    );
+    assert!(
+        text.contains("https://"),
+        "links keep their address: {text}"
+    );
+    assert_eq!(
+        home.count("SELECT count(*) FROM conversations WHERE thread_key = '48210001'"),
+        1
+    );
+    let url: String = home
+        .peek()
+        .query_row(
+            "SELECT url FROM messages WHERE external_id = '48213377'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(url, "https://news.ycombinator.com/item?id=48213377");
+    assert_eq!(
+        stdout_json(&import(&home, &fixture("hn_algolia_search.json")))["new_messages"],
+        0
+    );
+    // A story hit is counted, not imported; a comment without text says where.
+    let mut search = read("hn_algolia_search.json");
+    search["hits"][0]["_tags"] = json!(["story", "author_kaio", "story_48210001"]);
+    let file = home.write("story.json", serde_json::to_vec(&search).unwrap());
+    assert_eq!(
+        stdout_json(&import(&Home::new(), &file))["not_messages"],
+        json!({"story": 1})
+    );
+    let mut broken = read("hn_algolia_search.json");
+    broken["hits"][2]
+        .as_object_mut()
+        .unwrap()
+        .remove("comment_text");
+    let file = home.write("broken.json", serde_json::to_vec(&broken).unwrap());
+    let output = Home::new()
+        .tend()
+        .arg("import")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("broken.json: hits[2].comment_text: missing")
+    );
+}
+
+#[test]
+fn reddit_mentions_replies_and_messages_with_entities_decoded() {
+    let home = Home::new();
+    home.write("config.toml", "[me]\nreddit = \"robin_vale\"\n");
+    let inbox = stdout_json(&import(&home, &fixture("reddit_inbox.json")));
+    assert_eq!(inbox["new_messages"], 4);
+    assert_eq!(inbox["new_conversations"], 3);
+    // The mentions listing repeats two of them: nothing new.
+    let mentions = stdout_json(&import(&home, &fixture("reddit_mentions.json")));
+    assert_eq!(
+        (
+            mentions["new_messages"].clone(),
+            mentions["already_known"].clone()
+        ),
+        (json!(0), json!(2))
+    );
+    let (kind, text, title) = text_of(&home, "t1_n7wz81c");
+    assert_eq!(kind, "mention");
+    assert!(
+        text.starts_with("> Any invoicing app that works offline?\n\nTallybook & a cheap laptop."),
+        "{text}"
+    );
+    assert_eq!(
+        title.as_deref(),
+        Some("Any invoicing app that works offline?")
+    );
+    let (kind, _, title) = text_of(&home, "t4_2k9f0xq");
+    assert_eq!(
+        (kind.as_str(), title.as_deref()),
+        ("dm", Some("Licence question"))
+    );
+    let (kind, ..) = text_of(&home, "t1_n7xr9vd");
+    assert_eq!(kind, "reply");
+    // Two comments on one post are one conversation.
+    assert_eq!(
+        home.count("SELECT message_count FROM conversations WHERE thread_key = 't3_1l9zq0b'"),
+        2
+    );
+    // A private message's replies come along; a post in the listing is counted.
+    let mut listing = read("reddit_inbox.json");
+    let mut reply = listing["data"]["children"][2].clone();
+    reply["data"]["name"] = json!("t4_2k9f0xr");
+    reply["data"]["id"] = json!("2k9f0xr");
+    reply["data"]["parent_id"] = json!("t4_2k9f0xq");
+    reply["data"]["first_message_name"] = json!("t4_2k9f0xq");
+    reply["data"]["created_utc"] = json!(1_781_250_900.0);
+    reply["data"]["body"] = json!("also: is there a &lt;team&gt; plan?");
+    listing["data"]["children"][2]["data"]["replies"] =
+        json!({"kind": "Listing", "data": {"children": [reply]}});
+    listing["data"]["children"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"kind": "t3", "data": {}}));
+    let fresh = Home::new();
+    let file = fresh.write("nested.json", serde_json::to_vec(&listing).unwrap());
+    let report = stdout_json(&import(&fresh, &file));
+    assert_eq!(report["new_messages"], 5);
+    assert_eq!(report["not_messages"], json!({"t3": 1}));
+    assert_eq!(
+        text_of(&fresh, "t4_2k9f0xr").1,
+        "also: is there a <team> plan?"
+    );
+    assert_eq!(
+        fresh.count("SELECT message_count FROM conversations WHERE thread_key = 't4_2k9f0xq'"),
+        2
+    );
+    // A wrong type says where.
+    let mut broken = read("reddit_inbox.json");
+    broken["data"]["children"][1]["data"]["created_utc"] = json!("yesterday");
+    let file = fresh.write("broken.json", serde_json::to_vec(&broken).unwrap());
+    let output = Home::new()
+        .tend()
+        .arg("import")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8(output.stderr).unwrap().contains(
+        "broken.json: data.children[1].data.created_utc: must be a number of seconds since 1970"
+    ));
+}
