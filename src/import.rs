@@ -12,6 +12,7 @@ mod mastodon;
 mod platform;
 mod record;
 mod reddit;
+mod x;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
@@ -45,6 +46,8 @@ pub enum Format {
     Hackernews,
     /// Reddit: inbox, mentions or messages listings.
     Reddit,
+    /// An X archive's data/tweets.js or data/direct-messages.js.
+    XArchive,
 }
 
 /// What a file turned out to be.
@@ -187,9 +190,11 @@ pub fn import(
         }
         Format::Jsonl => Detected::Jsonl,
         Format::Csv => Detected::Csv,
-        Format::Mastodon | Format::Bluesky | Format::Hackernews | Format::Reddit => {
-            Detected::Document
-        }
+        Format::Mastodon
+        | Format::Bluesky
+        | Format::Hackernews
+        | Format::Reddit
+        | Format::XArchive => Detected::Document,
     };
     // A platform's document is read and recognized before the store is
     // written to: a file tend cannot read costs no lock.
@@ -223,6 +228,18 @@ pub fn import(
                 Importer::Bluesky => bluesky::read(&document, &mut records),
                 Importer::Hackernews => hackernews::read(&document, &mut records),
                 Importer::Reddit => reddit::read(&document, &mut records),
+                Importer::XArchive => {
+                    // DMs carry numeric ids: `[me] x` may list yours.
+                    let my_ids = options
+                        .my_handles
+                        .iter()
+                        .filter(|(platform, id)| {
+                            *platform == Platform::X && id.chars().all(|c| c.is_ascii_digit())
+                        })
+                        .map(|(_, id)| id.clone())
+                        .collect();
+                    x::read(&document, &my_ids, &mut records);
+                }
             }
             not_messages = records.finish()?;
         }
@@ -244,14 +261,16 @@ enum Importer {
     Bluesky,
     Hackernews,
     Reddit,
+    XArchive,
 }
 
 impl Importer {
-    const ALL: [Importer; 4] = [
+    const ALL: [Importer; 5] = [
         Importer::Mastodon,
         Importer::Bluesky,
         Importer::Hackernews,
         Importer::Reddit,
+        Importer::XArchive,
     ];
 
     fn recognizes(self, document: &serde_json::Value) -> bool {
@@ -260,6 +279,7 @@ impl Importer {
             Importer::Bluesky => bluesky::recognizes(document),
             Importer::Hackernews => hackernews::recognizes(document),
             Importer::Reddit => reddit::recognizes(document),
+            Importer::XArchive => x::recognizes(document),
         }
     }
 
@@ -269,6 +289,7 @@ impl Importer {
             Importer::Bluesky => Format::Bluesky,
             Importer::Hackernews => Format::Hackernews,
             Importer::Reddit => Format::Reddit,
+            Importer::XArchive => Format::XArchive,
         }
     }
 
@@ -278,6 +299,7 @@ impl Importer {
             Importer::Bluesky => "a Bluesky listNotifications page or getPostThread thread",
             Importer::Hackernews => "a Hacker News (Algolia) search result",
             Importer::Reddit => "a Reddit inbox listing",
+            Importer::XArchive => "an X archive's tweets.js or direct-messages.js",
         }
     }
 }
@@ -351,6 +373,15 @@ fn detect(source: &mut Source<'_>) -> std::io::Result<Detected> {
         blanks.extend_from_slice(chunk);
         source.reader.consume(read);
     };
+    // An X archive's files are JavaScript: `window.YTD.tweets.part0 = [`.
+    let archive = first == Some(b'w') && {
+        let chunk = source.reader.fill_buf()?;
+        let start = chunk
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(0);
+        chunk[start..].starts_with(b"window.")
+    };
     let first_line_is_a_record = first == Some(b'{') && {
         let chunk = source.reader.fill_buf()?;
         let start = chunk
@@ -373,6 +404,7 @@ fn detect(source: &mut Source<'_>) -> std::io::Result<Detected> {
         None => Detected::Jsonl,
         Some(b'{') if first_line_is_a_record || by_extension => Detected::Jsonl,
         Some(b'[' | b'{') => Detected::Document,
+        Some(_) if archive => Detected::Document,
         Some(_) if by_extension => Detected::Jsonl,
         Some(_) => Detected::Csv,
     })

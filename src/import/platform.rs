@@ -48,7 +48,12 @@ pub fn document(name: &str, reader: &mut dyn Read) -> Result<Value, ImportError>
             ),
         }));
     }
-    serde_json::from_slice(&bytes).map_err(|err| {
+    // An X archive's file wraps its JSON in `window.YTD.<name>.part<N> = `.
+    let json = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(super::x::json_part)
+        .map_or(&bytes[..], str::as_bytes);
+    serde_json::from_slice(json).map_err(|err| {
         ImportError::File(BadRecord {
             location: format!("{name}:{}:{}", err.line(), err.column()),
             message: format!("not valid JSON: {}", quote(&err.to_string())),
@@ -88,6 +93,16 @@ impl<'a> Records<'a> {
         });
         if let Err(err) = (self.sink)(self.index, record) {
             self.stopped = Some(err);
+        }
+    }
+
+    /// The file as a whole cannot be imported (`--skip-bad` cannot help).
+    pub fn refuse(&mut self, message: String) {
+        if self.stopped.is_none() {
+            self.stopped = Some(ImportError::File(BadRecord {
+                location: self.name.to_owned(),
+                message,
+            }));
         }
     }
 

@@ -1,0 +1,122 @@
+//! `tend import` on an X account archive's `tweets.js` and
+//! `direct-messages.js`.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{Home, fixture, stdout_json};
+use serde_json::{Value, json};
+
+fn import(home: &Home, file: &std::path::Path) -> std::process::Output {
+    home.tend()
+        .arg("import")
+        .arg(file)
+        .arg("--json")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn your_tweets_and_direct_messages_import_from_the_archive() {
+    let home = Home::new();
+    let tweets = stdout_json(&import(&home, &fixture("x_archive_tweets.js")));
+    assert_eq!(tweets["new_messages"], 3);
+    assert_eq!(tweets["not_messages"], json!({"retweet": 1}));
+    assert_eq!(
+        home.count("SELECT count(*) FROM messages WHERE direction = 'out'"),
+        3
+    );
+    let text: String = home
+        .peek()
+        .query_row(
+            "SELECT text FROM messages WHERE external_id = '2065366441653243904'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        text.contains("Latin-1 & Windows-1252"),
+        "entities decoded: {text}"
+    );
+    let dms = stdout_json(&import(&home, &fixture("x_archive_direct-messages.js")));
+    assert_eq!(dms["new_messages"], 3);
+    assert_eq!(dms["new_conversations"], 2);
+    // Your id is the one both conversations share: your message is yours.
+    assert_eq!(
+        home.count("SELECT count(*) FROM messages WHERE kind = 'dm' AND direction = 'out'"),
+        1
+    );
+    assert_eq!(
+        home.count("SELECT count(*) FROM conversations WHERE state = 'open'"),
+        1
+    );
+    let expanded: String = home
+        .peek()
+        .query_row(
+            "SELECT text FROM messages WHERE external_id = '2065373595206488065'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        expanded,
+        "Here's the bank export that breaks the importer: https://files.example.net/export_2026-06.csv"
+    );
+    assert_eq!(
+        stdout_json(&import(&home, &fixture("x_archive_direct-messages.js")))["new_messages"],
+        0
+    );
+}
+
+#[test]
+fn one_conversation_needs_your_id_in_the_config() {
+    let text = std::fs::read_to_string(fixture("x_archive_direct-messages.js")).unwrap();
+    let json_part = &text[text.find('=').unwrap() + 1..];
+    let mut items: Value = serde_json::from_str(json_part.trim().trim_end_matches(';')).unwrap();
+    items.as_array_mut().unwrap().truncate(1);
+    let home = Home::new();
+    let file = home.write(
+        "direct-messages.js",
+        format!("window.YTD.direct_messages.part0 = {items}"),
+    );
+    let output = home.tend().arg("import").arg(&file).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("cannot tell which side of these direct messages is you"),
+        "{stderr}"
+    );
+    assert!(!home.db().exists() || home.count("SELECT count(*) FROM messages") == 0);
+    home.write(
+        "config.toml",
+        "[me]\nx = [\"robin_vale\", \"1388112233445566778\"]\n",
+    );
+    let report = stdout_json(&import(&home, &file));
+    assert_eq!(report["new_messages"], 2);
+    assert_eq!(
+        home.count("SELECT count(*) FROM messages WHERE direction = 'out'"),
+        1
+    );
+    // A tweet with a mangled time says which and where.
+    let mut tweets: Value = {
+        let text = std::fs::read_to_string(fixture("x_archive_tweets.js")).unwrap();
+        serde_json::from_str(
+            text[text.find('=').unwrap() + 1..]
+                .trim()
+                .trim_end_matches(';'),
+        )
+        .unwrap()
+    };
+    tweets[0]["tweet"]["created_at"] = json!("2026-06-12");
+    let file = home.write("tweets.js", format!("window.YTD.tweets.part0 = {tweets}"));
+    let output = Home::new()
+        .tend()
+        .args(["import", "--format", "x-archive"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8(output.stderr).unwrap().contains(
+        "tweets.js: [0].tweet.created_at: \"2026-06-12\" is not a time like \"Fri Jun 12 09:31:47 +0000 2026\""
+    ));
+}
