@@ -9,6 +9,7 @@ mod hackernews;
 mod html;
 mod jsonl;
 mod mastodon;
+mod mbox;
 mod platform;
 mod record;
 mod reddit;
@@ -48,6 +49,8 @@ pub enum Format {
     Reddit,
     /// An X archive's data/tweets.js or data/direct-messages.js.
     XArchive,
+    /// Email: an mbox file, or one message (.eml).
+    Mbox,
 }
 
 /// What a file turned out to be.
@@ -57,6 +60,8 @@ enum Detected {
     Csv,
     /// One JSON document, for a platform importer to recognize.
     Document,
+    /// Email.
+    Mbox,
 }
 
 /// An input: its name as errors show it, and its bytes.
@@ -195,12 +200,13 @@ pub fn import(
         | Format::Hackernews
         | Format::Reddit
         | Format::XArchive => Detected::Document,
+        Format::Mbox => Detected::Mbox,
     };
     // A platform's document is read and recognized before the store is
     // written to: a file tend cannot read costs no lock.
     let document = match detected {
         Detected::Document => Some(platform_document(&mut source, options.format)?),
-        Detected::Jsonl | Detected::Csv => None,
+        Detected::Jsonl | Detected::Csv | Detected::Mbox => None,
     };
     let name = source.name.clone();
     let mut ingest = store.ingest(options.now, options.my_handles.clone())?;
@@ -221,6 +227,13 @@ pub fn import(
     let mut not_messages = std::collections::BTreeMap::new();
     match (detected, document) {
         (Detected::Csv, _) => csv::read(&name, source.reader, &mut sink)?,
+        (Detected::Mbox, _) => {
+            let mut reader = source.reader;
+            let mut records = platform::Records::new(&name, &mut sink);
+            mbox::read(&mut reader, &mut records)
+                .with_context(|| format!("{name}: cannot read"))?;
+            records.finish()?;
+        }
         (_, Some((importer, document))) => {
             let mut records = platform::Records::new(&name, &mut sink);
             match importer {
@@ -355,8 +368,10 @@ fn skip_bom(source: &mut Source<'_>) -> std::io::Result<()> {
 /// else is taken for CSV's header row. Blank input is JSONL (it imports
 /// nothing, as an empty `.jsonl` does).
 fn detect(source: &mut Source<'_>) -> std::io::Result<Detected> {
-    if source.extension.as_deref() == Some("csv") {
-        return Ok(Detected::Csv);
+    match source.extension.as_deref() {
+        Some("csv") => return Ok(Detected::Csv),
+        Some("mbox" | "mbx" | "eml") => return Ok(Detected::Mbox),
+        _ => {}
     }
     // Leading blanks may span buffer fills (a pipe that pauses): keep what was
     // read and put it back in front of the rest.
@@ -372,6 +387,14 @@ fn detect(source: &mut Source<'_>) -> std::io::Result<Detected> {
         let read = chunk.len();
         blanks.extend_from_slice(chunk);
         source.reader.consume(read);
+    };
+    let email = first.is_some() && {
+        let chunk = source.reader.fill_buf()?;
+        let start = chunk
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(0);
+        mbox::recognizes(&chunk[start..])
     };
     // An X archive's files are JavaScript: `window.YTD.tweets.part0 = [`.
     let archive = first == Some(b'w') && {
@@ -405,6 +428,7 @@ fn detect(source: &mut Source<'_>) -> std::io::Result<Detected> {
         Some(b'{') if first_line_is_a_record || by_extension => Detected::Jsonl,
         Some(b'[' | b'{') => Detected::Document,
         Some(_) if archive => Detected::Document,
+        Some(_) if email => Detected::Mbox,
         Some(_) if by_extension => Detected::Jsonl,
         Some(_) => Detected::Csv,
     })

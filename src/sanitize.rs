@@ -55,14 +55,25 @@ pub fn sanitize_line(text: &str) -> Cow<'_, str> {
 /// row read the same. Empty if there is no visible line.
 #[must_use]
 pub fn preview(text: &str) -> String {
-    let mut lines = text
+    let all: Vec<String> = text
         .split(['\n', '\u{2028}', '\u{2029}'])
         .map(|line| {
             sanitize_line(line.strip_suffix('\r').unwrap_or(line))
                 .trim()
                 .to_owned()
         })
-        .filter(|line| !line.is_empty());
+        .filter(|line| !line.is_empty())
+        .collect();
+    // Quoted lines (`> …`) repeat what was said before: the new words come
+    // first, unless there are none.
+    let said: Vec<&String> = all.iter().filter(|line| !line.starts_with('>')).collect();
+    let mut lines = if said.is_empty() {
+        all.iter().collect::<Vec<_>>()
+    } else {
+        said
+    }
+    .into_iter()
+    .cloned();
     let Some(first) = lines.next() else {
         return String::new();
     };
@@ -587,6 +598,15 @@ mod tests {
     fn sanitize_line_shows_whitespace_controls() {
         assert_eq!(sanitize_line("a\u{b}\nb"), "a␋ b");
         assert_eq!(sanitize_line("a\u{c}b"), "a␌b");
+    }
+
+    #[test]
+    fn preview_skips_quoted_lines_unless_they_are_all() {
+        assert_eq!(
+            preview("> Any invoicing app that works offline?\n\nTallybook & a cheap laptop."),
+            "Tallybook & a cheap laptop."
+        );
+        assert_eq!(preview("> only a quote"), "> only a quote");
     }
 
     #[test]
