@@ -437,6 +437,104 @@ fn detect(source: &mut Source<'_>) -> std::io::Result<Detected> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    /// JSON shaped like platform pages: the keys importers read, with values
+    /// of any type, nested a few levels.
+    fn json() -> impl Strategy<Value = Value> {
+        let keys = prop::sample::select(vec![
+            "type", "account", "status", "uri", "acct", "url", "created_at", "content",
+            "notifications", "reason", "record", "author", "handle", "createdAt", "text",
+            "reply", "root", "parent", "hits", "objectID", "comment_text", "_tags", "kind",
+            "data", "children", "name", "created_utc", "body", "tweet", "full_text",
+            "dmConversation", "conversationId", "messages", "messageCreate", "senderId",
+            "id", "in_reply_to_id", "ancestors", "descendants", "thread", "post", "facets",
+        ]);
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "[a-z0-9:/@. \u{1b}<>&#;-]{0,12}".prop_map(Value::String),
+            Just(Value::String("2026-06-12T09:14:03Z".into())),
+        ];
+        leaf.prop_recursive(4, 48, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(keys.clone(), inner, 0..6).prop_map(|map| {
+                    Value::Object(map.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Whatever a page holds, each importer hands over messages or
+        /// errors that say where, in one line: never a panic, never an
+        /// error without a place.
+        #[test]
+        fn every_importer_takes_any_json(document in json()) {
+            for importer in Importer::ALL {
+                let mut seen = Vec::new();
+                let mut sink = |_: usize, record: Result<NewMessage, BadRecord>| -> Result<(), ImportError> {
+                    seen.push(record);
+                    Ok(())
+                };
+                let mut records = platform::Records::new("page.json", &mut sink);
+                match importer {
+                    Importer::Mastodon => mastodon::read(&document, &mut records),
+                    Importer::Bluesky => bluesky::read(&document, &mut records),
+                    Importer::Hackernews => hackernews::read(&document, &mut records),
+                    Importer::Reddit => reddit::read(&document, &mut records),
+                    Importer::XArchive => x::read(&document, &std::collections::HashSet::new(), &mut records),
+                }
+                let _ = records.finish();
+                for record in seen {
+                    match record {
+                        Ok(message) => prop_assert!(!message.external_id.trim().is_empty()),
+                        Err(bad) => {
+                            prop_assert!(bad.location.starts_with("page.json: "), "{bad:?}");
+                            prop_assert!(!bad.message.is_empty() && !bad.message.contains('\n'), "{bad:?}");
+                        }
+                    }
+                }
+            }
+        }
+
+        /// Any bytes as an mbox: messages or located errors, one per message.
+        #[test]
+        fn the_mbox_reader_takes_any_bytes(
+            parts in prop::collection::vec(
+                prop_oneof![
+                    Just(b"From a@b Fri Jun 12 10:00:12 2026\n".to_vec()),
+                    Just(b"Date: Fri, 12 Jun 2026 10:00:00 +0000\n".to_vec()),
+                    Just(b"Message-ID: <x@y>\n\n".to_vec()),
+                    Just(b">From quoted\n".to_vec()),
+                    Just(b"Subject: =?UTF-8?B?w6k=?=\n".to_vec()),
+                    prop::collection::vec(any::<u8>(), 0..40),
+                ],
+                0..12,
+            )
+        ) {
+            let bytes = parts.concat();
+            let mut seen = Vec::new();
+            let mut sink = |_: usize, record: Result<NewMessage, BadRecord>| -> Result<(), ImportError> {
+                seen.push(record);
+                Ok(())
+            };
+            let mut records = platform::Records::new("box.mbox", &mut sink);
+            prop_assert!(mbox::read(&mut &bytes[..], &mut records).is_ok());
+            prop_assert!(records.finish().is_ok());
+            for record in seen {
+                if let Err(bad) = record {
+                    prop_assert!(bad.location.starts_with("box.mbox: message "), "{bad:?}");
+                }
+            }
+        }
+    }
 
     fn source(name: &str, text: &'static str) -> Source<'static> {
         Source {

@@ -241,3 +241,33 @@ fn truncated_or_foreign_files_are_refused_whole() {
     );
     assert!(!home.db().exists() || home.count("SELECT count(*) FROM messages") == 0);
 }
+
+#[test]
+fn entities_that_decode_to_escapes_are_stored_raw_and_shown_safely() {
+    let home = home();
+    let file = broken(&home, "hostile.json", |page| {
+        page[0]["status"]["content"] =
+            json!("<p>hi &#27;]52;c;ZWNobyBwd25lZA==&#7; and &#x202E;gnp.exe</p>");
+        page[0]["account"]["display_name"] = json!("Kai\u{1b}[2J");
+    });
+    home.tend().arg("import").arg(&file).assert().success();
+    let stored: String = home
+        .peek()
+        .query_row(
+            "SELECT text FROM messages WHERE external_id = 'https://social.example.net/users/kai/statuses/114712093385120077'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        stored, "hi \u{1b}]52;c;ZWNobyBwd25lZA==\u{7} and \u{202e}gnp.exe",
+        "raw in the store"
+    );
+    let shown = home.tend().arg("inbox").output().unwrap();
+    let shown = String::from_utf8(shown.stdout).unwrap();
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{7}') && !shown.contains('\u{202e}'),
+        "{shown}"
+    );
+    assert!(shown.contains("hi ␛]52;c;"), "{shown}");
+}
