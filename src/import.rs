@@ -415,8 +415,16 @@ fn detect(source: &mut Source<'_>) -> std::io::Result<Detected> {
             .split(|&b| b == b'\n')
             .next()
             .unwrap_or_default();
-        serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line)
-            .is_ok_and(|record| record.contains_key("platform"))
+        // A whole object on the first line is a record of the generic
+        // format, unless a platform importer knows it (a page saved on one
+        // line): a record with a mistake still gets the JSONL reader's
+        // message (`FILE:1: missing required field "platform"`).
+        serde_json::from_slice::<serde_json::Value>(line).is_ok_and(|record| {
+            record.is_object()
+                && !Importer::ALL
+                    .into_iter()
+                    .any(|importer| importer.recognizes(&record))
+        })
     };
     if !blanks.is_empty() {
         let rest = std::mem::replace(&mut source.reader, Box::new(std::io::empty()));
@@ -616,6 +624,20 @@ mod tests {
         assert_eq!(
             detect(&mut source("empty", "  \n")).unwrap(),
             Detected::Jsonl
+        );
+        // A record with a mistake is still the generic format...
+        assert_eq!(
+            detect(&mut source("a.json", "{\"external_id\":\"1\"}\n{}")).unwrap(),
+            Detected::Jsonl
+        );
+        // ...and a platform's page saved on one line is a document.
+        assert_eq!(
+            detect(&mut source(
+                "page.json",
+                "{\"notifications\":[],\"cursor\":\"x\"}"
+            ))
+            .unwrap(),
+            Detected::Document
         );
     }
 }
