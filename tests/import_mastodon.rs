@@ -218,13 +218,22 @@ fn truncated_or_foreign_files_are_refused_whole() {
     );
     assert!(stderr.ends_with("(nothing was imported)\n"));
     // A JSON document that is no platform's: named, with --format to say.
-    let other = home.write("other.json", "{\"hello\": 1}");
+    let other = home.write("other.json", "{\n  \"hello\": 1\n}\n");
     let output = home.tend().arg("import").arg(&other).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(
         String::from_utf8(output.stderr)
             .unwrap()
             .contains("other.json: not a format tend knows")
+    );
+    // One object on one line is read as the generic format, and says why not.
+    let record = home.write("record.json", "{\"hello\": 1}\n");
+    let output = home.tend().arg("import").arg(&record).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("record.json:1: missing required field \"platform\"")
     );
     // --format mastodon on the generic format: refused, nothing stored.
     let output = home
