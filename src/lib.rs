@@ -18,3 +18,16 @@ pub mod sanitize;
 pub mod sla;
 pub mod store;
 pub mod tui;
+
+/// What unit tests across modules share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use chrono::{DateTime, Utc};
+
+    /// An instant written in RFC 3339, for tests.
+    pub fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap_or_else(|err| panic!("{text}: {err}"))
+            .to_utc()
+    }
+}

@@ -64,12 +64,7 @@ pub fn reason(assessment: Assessment, now: DateTime<Utc>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .unwrap()
-            .with_timezone(&Utc)
-    }
+    use crate::testing::at;
 
     #[test]
     fn states_change_exactly_at_the_boundaries() {

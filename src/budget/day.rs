@@ -65,11 +65,8 @@ impl<Tz: TimeZone> Days<Tz> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::at as utc;
     use chrono_tz::Europe::Berlin;
-
-    fn utc(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().to_utc()
-    }
 
     fn date(text: &str) -> NaiveDate {
         text.parse().unwrap()

@@ -10,12 +10,9 @@ use chrono_tz::Tz;
 use proptest::prelude::*;
 
 use super::*;
+use crate::testing::at as utc;
 
 const IDLE: Duration = Duration::from_secs(120);
-
-fn utc(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().to_utc()
-}
 
 fn date(text: &str) -> NaiveDate {
     text.parse().unwrap()

@@ -132,7 +132,7 @@ pub fn field_str(object: &Map<String, Value>, key: &str, path: &str) -> Result<S
         }),
         Some(other) => Err(Found {
             path: format!("{path}.{key}"),
-            message: format!("must be a string, not {}", kind_of(other)),
+            message: format!("must be a string, not {}", super::record::type_name(other)),
         }),
     }
 }
@@ -157,15 +157,4 @@ pub fn timestamp_at(
         path: format!("{path}.{key}"),
         message: err.0,
     })
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }

@@ -131,7 +131,8 @@ fn optional(fields: &mut Map<String, Value>, name: &str) -> Result<Option<String
     }
 }
 
-fn type_name(value: &Value) -> &'static str {
+/// "a number", "an object": what a JSON value is, for messages.
+pub(super) fn type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -4,12 +4,7 @@
 
 use super::*;
 use crate::config::{Sla, Weight};
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text)
-        .unwrap()
-        .with_timezone(&Utc)
-}
+use crate::testing::at;
 
 const NOW: &str = "2026-11-22T12:00:00Z";
 

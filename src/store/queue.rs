@@ -455,12 +455,7 @@ mod tests {
     use crate::model::Kind;
     use crate::sla::SlaState::{DueSoon, Overdue};
     use crate::store::NewMessage;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .unwrap()
-            .with_timezone(&Utc)
-    }
+    use crate::testing::at;
 
     fn message(id: &str, thread: &str, when: &str, author: Option<&str>, text: &str) -> NewMessage {
         NewMessage {

@@ -642,13 +642,8 @@ fn unstore_reply(
 mod tests {
     use super::*;
     use crate::store::{NewMessage, PersonSeed};
+    use crate::testing::at;
     use std::collections::HashSet;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .unwrap()
-            .with_timezone(&Utc)
-    }
 
     fn message(
         platform: Platform,

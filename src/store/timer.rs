@@ -234,10 +234,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::config::Minutes;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().to_utc()
-    }
+    use crate::testing::at;
 
     fn credit(day: &str, end: &str, seconds: u64) -> Credit {
         Credit {

@@ -1620,13 +1620,8 @@ fn snooze_time<Tz: TimeZone>(text: &str, now: DateTime<Utc>, zone: &Tz) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::at;
     use chrono::FixedOffset;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .unwrap()
-            .with_timezone(&Utc)
-    }
 
     #[test]
     fn snooze_times_people_type() {
