@@ -124,3 +124,29 @@ pub fn line(platform: &str, id: &str, at: &str, text: &str, extra: &[(&str, &str
 pub fn stdout_json(output: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
+
+/// A fixture file's JSON, to change into a broken variant.
+pub fn fixture_json(name: &str) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(fixture(name)).unwrap()).unwrap()
+}
+
+impl Home {
+    /// `tend import FILE ARGS --json`: the report, whether it succeeded or not.
+    pub fn import_report(&self, file: &Path, args: &[&str]) -> serde_json::Value {
+        stdout_json(
+            &self
+                .tend()
+                .arg("import")
+                .arg(file)
+                .args(args)
+                .arg("--json")
+                .output()
+                .unwrap(),
+        )
+    }
+
+    /// One text value from the store.
+    pub fn text(&self, sql: &str) -> String {
+        self.peek().query_row(sql, [], |row| row.get(0)).unwrap()
+    }
+}

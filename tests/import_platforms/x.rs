@@ -1,25 +1,13 @@
 //! `tend import` on an X account archive's `tweets.js` and
 //! `direct-messages.js`.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Home, fixture, stdout_json};
+use crate::common::{Home, fixture};
 use serde_json::{Value, json};
-
-fn import(home: &Home, file: &std::path::Path) -> std::process::Output {
-    home.tend()
-        .arg("import")
-        .arg(file)
-        .arg("--json")
-        .output()
-        .unwrap()
-}
 
 #[test]
 fn your_tweets_and_direct_messages_import_from_the_archive() {
     let home = Home::new();
-    let tweets = stdout_json(&import(&home, &fixture("x_archive_tweets.js")));
+    let tweets = home.import_report(&fixture("x_archive_tweets.js"), &[]);
     assert_eq!(tweets["new_messages"], 3);
     assert_eq!(tweets["not_messages"], json!({"retweet": 1}));
     assert_eq!(
@@ -38,7 +26,7 @@ fn your_tweets_and_direct_messages_import_from_the_archive() {
         text.contains("Latin-1 & Windows-1252"),
         "entities decoded: {text}"
     );
-    let dms = stdout_json(&import(&home, &fixture("x_archive_direct-messages.js")));
+    let dms = home.import_report(&fixture("x_archive_direct-messages.js"), &[]);
     assert_eq!(dms["new_messages"], 3);
     assert_eq!(dms["new_conversations"], 2);
     // Your id is the one both conversations share: your message is yours.
@@ -63,7 +51,7 @@ fn your_tweets_and_direct_messages_import_from_the_archive() {
         "Here's the bank export that breaks the importer: https://files.example.net/export_2026-06.csv"
     );
     assert_eq!(
-        stdout_json(&import(&home, &fixture("x_archive_direct-messages.js")))["new_messages"],
+        home.import_report(&fixture("x_archive_direct-messages.js"), &[])["new_messages"],
         0
     );
 }
@@ -91,7 +79,7 @@ fn one_conversation_needs_your_id_in_the_config() {
         "config.toml",
         "[me]\nx = [\"robin_vale\", \"1388112233445566778\"]\n",
     );
-    let report = stdout_json(&import(&home, &file));
+    let report = home.import_report(&file, &[]);
     assert_eq!(report["new_messages"], 2);
     assert_eq!(
         home.count("SELECT count(*) FROM messages WHERE direction = 'out'"),

@@ -1,24 +1,8 @@
 //! `tend import` on Hacker News (Algolia search results) and Reddit (inbox
 //! listings): the shared fixtures and broken variants.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Home, fixture, stdout_json};
-use serde_json::{Value, json};
-
-fn import(home: &Home, file: &std::path::Path) -> std::process::Output {
-    home.tend()
-        .arg("import")
-        .arg(file)
-        .arg("--json")
-        .output()
-        .unwrap()
-}
-
-fn read(name: &str) -> Value {
-    serde_json::from_slice(&std::fs::read(fixture(name)).unwrap()).unwrap()
-}
+use crate::common::{Home, fixture, fixture_json};
+use serde_json::json;
 
 fn text_of(home: &Home, id: &str) -> (String, String, Option<String>) {
     home.peek()
@@ -33,7 +17,7 @@ fn text_of(home: &Home, id: &str) -> (String, String, Option<String>) {
 #[test]
 fn hacker_news_comments_join_their_story_as_plain_text() {
     let home = Home::new();
-    let report = stdout_json(&import(&home, &fixture("hn_algolia_search.json")));
+    let report = home.import_report(&fixture("hn_algolia_search.json"), &[]);
     assert_eq!(report["new_messages"], 3);
     assert_eq!(report["new_conversations"], 2, "two stories");
     let (kind, text, title) = text_of(&home, "48212950");
@@ -64,18 +48,18 @@ fn hacker_news_comments_join_their_story_as_plain_text() {
         .unwrap();
     assert_eq!(url, "https://news.ycombinator.com/item?id=48213377");
     assert_eq!(
-        stdout_json(&import(&home, &fixture("hn_algolia_search.json")))["new_messages"],
+        home.import_report(&fixture("hn_algolia_search.json"), &[])["new_messages"],
         0
     );
     // A story hit is counted, not imported; a comment without text says where.
-    let mut search = read("hn_algolia_search.json");
+    let mut search = fixture_json("hn_algolia_search.json");
     search["hits"][0]["_tags"] = json!(["story", "author_kaio", "story_48210001"]);
     let file = home.write("story.json", serde_json::to_vec(&search).unwrap());
     assert_eq!(
-        stdout_json(&import(&Home::new(), &file))["not_messages"],
+        Home::new().import_report(&file, &[])["not_messages"],
         json!({"story": 1})
     );
-    let mut broken = read("hn_algolia_search.json");
+    let mut broken = fixture_json("hn_algolia_search.json");
     broken["hits"][2]
         .as_object_mut()
         .unwrap()
@@ -99,11 +83,11 @@ fn hacker_news_comments_join_their_story_as_plain_text() {
 fn reddit_mentions_replies_and_messages_with_entities_decoded() {
     let home = Home::new();
     home.write("config.toml", "[me]\nreddit = \"robin_vale\"\n");
-    let inbox = stdout_json(&import(&home, &fixture("reddit_inbox.json")));
+    let inbox = home.import_report(&fixture("reddit_inbox.json"), &[]);
     assert_eq!(inbox["new_messages"], 4);
     assert_eq!(inbox["new_conversations"], 3);
     // The mentions listing repeats two of them: nothing new.
-    let mentions = stdout_json(&import(&home, &fixture("reddit_mentions.json")));
+    let mentions = home.import_report(&fixture("reddit_mentions.json"), &[]);
     assert_eq!(
         (
             mentions["new_messages"].clone(),
@@ -134,7 +118,7 @@ fn reddit_mentions_replies_and_messages_with_entities_decoded() {
         2
     );
     // A private message's replies come along; a post in the listing is counted.
-    let mut listing = read("reddit_inbox.json");
+    let mut listing = fixture_json("reddit_inbox.json");
     let mut reply = listing["data"]["children"][2].clone();
     reply["data"]["name"] = json!("t4_2k9f0xr");
     reply["data"]["id"] = json!("2k9f0xr");
@@ -150,7 +134,7 @@ fn reddit_mentions_replies_and_messages_with_entities_decoded() {
         .push(json!({"kind": "t3", "data": {}}));
     let fresh = Home::new();
     let file = fresh.write("nested.json", serde_json::to_vec(&listing).unwrap());
-    let report = stdout_json(&import(&fresh, &file));
+    let report = fresh.import_report(&file, &[]);
     assert_eq!(report["new_messages"], 5);
     assert_eq!(report["not_messages"], json!({"t3": 1}));
     assert_eq!(
@@ -162,7 +146,7 @@ fn reddit_mentions_replies_and_messages_with_entities_decoded() {
         2
     );
     // A wrong type says where.
-    let mut broken = read("reddit_inbox.json");
+    let mut broken = fixture_json("reddit_inbox.json");
     broken["data"]["children"][1]["data"]["created_utc"] = json!("yesterday");
     let file = fresh.write("broken.json", serde_json::to_vec(&broken).unwrap());
     let output = Home::new()

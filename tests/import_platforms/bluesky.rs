@@ -1,10 +1,7 @@
 //! `tend import` on Bluesky's own JSON: the shared fixtures (two pages of
 //! listNotifications and a getPostThread thread) and broken variants.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Home, fixture, stdout_json};
+use crate::common::{Home, fixture, fixture_json};
 use serde_json::{Value, json};
 
 fn home() -> Home {
@@ -16,36 +13,18 @@ fn home() -> Home {
     home
 }
 
-fn import(home: &Home, file: &std::path::Path, args: &[&str]) -> std::process::Output {
-    home.tend()
-        .arg("import")
-        .arg(file)
-        .args(args)
-        .arg("--json")
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn notifications_and_a_thread_import_as_bluesky_shows_them() {
     let home = home();
-    let page = stdout_json(&import(
-        &home,
-        &fixture("bluesky_listNotifications.json"),
-        &[],
-    ));
+    let page = home.import_report(&fixture("bluesky_listNotifications.json"), &[]);
     assert_eq!(page["new_messages"], 3, "reply, mention, quote");
     assert_eq!(
         page["not_messages"],
         json!({"follow": 1, "like": 1, "repost": 1})
     );
-    let last = stdout_json(&import(
-        &home,
-        &fixture("bluesky_listNotifications_page2.json"),
-        &[],
-    ));
+    let last = home.import_report(&fixture("bluesky_listNotifications_page2.json"), &[]);
     assert_eq!(last["new_messages"], 0);
-    let thread = stdout_json(&import(&home, &fixture("bluesky_getPostThread.json"), &[]));
+    let thread = home.import_report(&fixture("bluesky_getPostThread.json"), &[]);
     assert_eq!(thread["new_messages"], 2, "Robin's post and Robin's reply");
     assert_eq!(
         thread["already_known"], 1,
@@ -93,7 +72,7 @@ fn notifications_and_a_thread_import_as_bluesky_shows_them() {
         "bluesky_getPostThread.json",
     ] {
         assert_eq!(
-            stdout_json(&import(&home, &fixture(file), &[]))["new_messages"],
+            home.import_report(&fixture(file), &[])["new_messages"],
             0,
             "{file}"
         );
@@ -103,9 +82,7 @@ fn notifications_and_a_thread_import_as_bluesky_shows_them() {
 #[test]
 fn broken_notifications_say_which_field() {
     let home = home();
-    let page: Value =
-        serde_json::from_slice(&std::fs::read(fixture("bluesky_listNotifications.json")).unwrap())
-            .unwrap();
+    let page = fixture_json("bluesky_listNotifications.json");
     let cases: Vec<(&str, Value, &str)> = vec![
         (
             "no-uri.json",
@@ -157,7 +134,7 @@ fn broken_notifications_say_which_field() {
     let mut unknown = page.clone();
     unknown["notifications"][0]["reason"] = json!("starterpack-joined");
     let file = home.write("unknown.json", serde_json::to_vec(&unknown).unwrap());
-    let report = stdout_json(&import(&home, &file, &[]));
+    let report = home.import_report(&file, &[]);
     assert_eq!(report["not_messages"]["starterpack-joined"], 1);
     let output = home
         .tend()

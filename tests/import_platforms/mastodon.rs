@@ -1,10 +1,7 @@
 //! `tend import` on Mastodon's own JSON: the shared fixtures (three pages of
 //! notifications and a status context) and broken variants of them.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Home, fixture, stdout_json};
+use crate::common::{Home, fixture, fixture_json};
 use serde_json::{Value, json};
 
 fn home() -> Home {
@@ -16,41 +13,19 @@ fn home() -> Home {
     home
 }
 
-fn import_json(home: &Home, file: &std::path::Path, args: &[&str]) -> std::process::Output {
-    home.tend()
-        .arg("import")
-        .arg(file)
-        .args(args)
-        .arg("--json")
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn the_fixtures_import_with_the_counts_and_threads_mastodon_shows() {
     let home = home();
-    let page1 = stdout_json(&import_json(
-        &home,
-        &fixture("mastodon_notifications_page1.json"),
-        &[],
-    ));
+    let page1 = home.import_report(&fixture("mastodon_notifications_page1.json"), &[]);
     assert_eq!(page1["new_messages"], 2);
     assert_eq!(page1["not_messages"], json!({"favourite": 1, "follow": 1}));
-    let page2 = stdout_json(&import_json(
-        &home,
-        &fixture("mastodon_notifications_page2.json"),
-        &[],
-    ));
+    let page2 = home.import_report(&fixture("mastodon_notifications_page2.json"), &[]);
     assert_eq!(page2["new_messages"], 2);
     assert_eq!(page2["not_messages"], json!({"reblog": 1}));
     // The last page is empty: nothing to import, not an error.
-    let page3 = stdout_json(&import_json(
-        &home,
-        &fixture("mastodon_notifications_page3.json"),
-        &[],
-    ));
+    let page3 = home.import_report(&fixture("mastodon_notifications_page3.json"), &[]);
     assert_eq!(page3["new_messages"], 0);
-    let context = stdout_json(&import_json(&home, &fixture("mastodon_context.json"), &[]));
+    let context = home.import_report(&fixture("mastodon_context.json"), &[]);
     assert_eq!(context["new_messages"], 3);
     assert_eq!(
         context["new_conversations"], 0,
@@ -121,7 +96,7 @@ fn the_fixtures_import_with_the_counts_and_threads_mastodon_shows() {
     );
     // Again: nothing new.
     for file in ["mastodon_notifications_page1.json", "mastodon_context.json"] {
-        let again = stdout_json(&import_json(&home, &fixture(file), &[]));
+        let again = home.import_report(&fixture(file), &[]);
         assert_eq!(again["new_messages"], 0, "{file}");
     }
 }
@@ -130,10 +105,7 @@ fn the_fixtures_import_with_the_counts_and_threads_mastodon_shows() {
 type Change = Box<dyn FnOnce(&mut Value)>;
 
 fn broken(home: &Home, name: &str, change: impl FnOnce(&mut Value)) -> std::path::PathBuf {
-    let mut page: Value = serde_json::from_slice(
-        &std::fs::read(fixture("mastodon_notifications_page1.json")).unwrap(),
-    )
-    .unwrap();
+    let mut page = fixture_json("mastodon_notifications_page1.json");
     change(&mut page);
     home.write(name, serde_json::to_vec_pretty(&page).unwrap())
 }
@@ -187,7 +159,7 @@ fn broken_pages_say_where_and_store_nothing() {
     let file = broken(&home, "skip.json", |page| {
         page[0]["status"].as_object_mut().unwrap().remove("uri");
     });
-    let report = stdout_json(&import_json(&home, &file, &["--skip-bad"]));
+    let report = home.import_report(&file, &["--skip-bad"]);
     assert_eq!(report["new_messages"], 1);
     assert_eq!(report["skipped"], 1);
     assert!(
@@ -200,7 +172,7 @@ fn broken_pages_say_where_and_store_nothing() {
     let file = broken(&home, "unknown.json", |page| {
         page[1]["type"] = json!("quasar");
     });
-    let report = stdout_json(&import_json(&home, &file, &[]));
+    let report = home.import_report(&file, &[]);
     assert_eq!(report["not_messages"]["quasar"], 1);
 }
 

@@ -1,11 +1,8 @@
 //! `tend import` on email: the shared mboxrd sample (MIME, RFC 2047,
 //! Windows-1252 and ISO-8859-1, folded References, Gmail Takeout `From_`)
 //! and single messages.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Home, fixture, stdout_json};
+use crate::common::{Home, fixture};
 
 fn home() -> Home {
     let home = Home::new();
@@ -13,41 +10,26 @@ fn home() -> Home {
     home
 }
 
-fn field(home: &Home, sql: &str) -> String {
-    home.peek().query_row(sql, [], |row| row.get(0)).unwrap()
-}
-
 #[test]
 fn the_sample_mbox_threads_and_decodes_as_a_mail_client_would() {
     let home = home();
-    let output = home
-        .tend()
-        .arg("import")
-        .arg(fixture("sample.mbox"))
-        .arg("--json")
-        .output()
-        .unwrap();
-    let report = stdout_json(&output);
+    let report = home.import_report(&fixture("sample.mbox"), &[]);
     assert_eq!(report["new_messages"], 6);
     assert_eq!(report["new_conversations"], 3);
     // M4: RFC 2047 Q (UTF-8 and ISO-8859-1) and two adjacent B words.
     assert_eq!(
-        field(
-            &home,
-            "SELECT author_display_name FROM messages WHERE external_id = '5e9d2c7a.0b1f4e3d@mueller.example.de'"
+        home.text("SELECT author_display_name FROM messages WHERE external_id = '5e9d2c7a.0b1f4e3d@mueller.example.de'"
         ),
         "Zoë Müller"
     );
     assert_eq!(
-        field(
-            &home,
+        home.text(
             "SELECT title FROM messages WHERE external_id = '5e9d2c7a.0b1f4e3d@mueller.example.de'"
         ),
         "Café invoices — VAT rounding in Tallybook ☕"
     );
     // mboxrd: one `>` removed from `>From`, a reply's quote keeps its own.
-    let first = field(
-        &home,
+    let first = home.text(
         "SELECT text FROM messages WHERE external_id = '20260612100009.GA4411@okafor.example.net'",
     );
     assert!(
@@ -58,9 +40,7 @@ fn the_sample_mbox_threads_and_decodes_as_a_mail_client_would() {
         !first.contains("QnVjaHVu"),
         "the attachment is not the text"
     );
-    let reply = field(
-        &home,
-        "SELECT text FROM messages WHERE external_id = 'c3b1f0e2-7d44-4a8e-9f61-2b9d0a5e6c11@tallybook.example'",
+    let reply = home.text("SELECT text FROM messages WHERE external_id = 'c3b1f0e2-7d44-4a8e-9f61-2b9d0a5e6c11@tallybook.example'",
     );
     assert!(
         reply.starts_with("Thanks Kai! Reproduced — the file is Windows-1252"),
@@ -80,20 +60,10 @@ fn the_sample_mbox_threads_and_decodes_as_a_mail_client_would() {
         1
     );
     // The Takeout message's body line "From now on…" did not split it.
-    let priya = field(
-        &home,
-        "SELECT text FROM messages WHERE author_handle = 'priya@studio.example.net'",
-    );
+    let priya =
+        home.text("SELECT text FROM messages WHERE author_handle = 'priya@studio.example.net'");
     assert!(priya.contains("From now on our team plan"), "{priya}");
-    let again = stdout_json(
-        &home
-            .tend()
-            .arg("import")
-            .arg(fixture("sample.mbox"))
-            .arg("--json")
-            .output()
-            .unwrap(),
-    );
+    let again = home.import_report(&fixture("sample.mbox"), &[]);
     assert_eq!(again["new_messages"], 0);
 }
 
@@ -104,27 +74,14 @@ fn a_single_message_and_broken_ones() {
         "note.eml",
         "Message-ID: <one@example.org>\r\nDate: Thu, 11 Jun 2026 09:00:00 +0200\r\nFrom: \"Ana\" <ana@example.org>\r\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n\r\nHello=\r\n",
     );
-    let report = stdout_json(
-        &home
-            .tend()
-            .arg("import")
-            .arg(&eml)
-            .arg("--json")
-            .output()
-            .unwrap(),
-    );
+    let report = home.import_report(&eml, &[]);
     assert_eq!(report["new_messages"], 1);
     assert_eq!(
-        field(
-            &home,
-            "SELECT title FROM messages WHERE external_id = 'one@example.org'"
-        ),
+        home.text("SELECT title FROM messages WHERE external_id = 'one@example.org'"),
         "Grüße"
     );
     assert_eq!(
-        field(
-            &home,
-            "SELECT datetime(created_at / 1000000, 'unixepoch') FROM messages WHERE external_id = 'one@example.org'"
+        home.text("SELECT datetime(created_at / 1000000, 'unixepoch') FROM messages WHERE external_id = 'one@example.org'"
         ),
         "2026-06-11 07:00:00"
     );
@@ -135,21 +92,10 @@ fn a_single_message_and_broken_ones() {
     );
     home.tend().arg("import").arg(&anonymous).assert().success();
     assert!(
-        field(
-            &home,
-            "SELECT external_id FROM messages WHERE author_handle = 'b@example.org'"
-        )
-        .starts_with("sha256:")
+        home.text("SELECT external_id FROM messages WHERE author_handle = 'b@example.org'")
+            .starts_with("sha256:")
     );
-    let again = stdout_json(
-        &home
-            .tend()
-            .arg("import")
-            .arg(&anonymous)
-            .arg("--json")
-            .output()
-            .unwrap(),
-    );
+    let again = home.import_report(&anonymous, &[]);
     assert_eq!(again["already_known"], 1);
     // No date: which message, and nothing of the file is stored.
     let mbox = home.write(
