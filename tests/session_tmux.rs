@@ -23,6 +23,29 @@ impl Tmux {
 
     /// `env` is prepended to the command line, e.g. `EDITOR=/path/to/script`.
     fn start_with(home: &Home, name: &str, env: &str) -> Tmux {
+        let command = format!(
+            "env TERM=xterm-256color {env} TEND_DB='{}' TEND_CONFIG='{}' '{}'",
+            home.db().display(),
+            home.config().display(),
+            env!("CARGO_BIN_EXE_tend")
+        );
+        let tmux = Tmux::session(name, &format!("{command}; echo EXITED $?; sleep 30"));
+        tmux.wait_for("Queue (");
+        tmux
+    }
+
+    /// An interactive shell (with job control) in a 100×30 pane.
+    fn shell(name: &str) -> Tmux {
+        let tmux = Tmux::session(
+            name,
+            "env TERM=xterm-256color PS1='$ ' bash --norc --noprofile -i",
+        );
+        tmux.wait_for("$");
+        tmux
+    }
+
+    /// A detached 100×30 session running `command`, on a socket of its own.
+    fn session(name: &str, command: &str) -> Tmux {
         assert!(
             Command::new("tmux")
                 .arg("-V")
@@ -31,39 +54,6 @@ impl Tmux {
             "tmux is not installed: `apt-get install -y tmux` (.ci/run does this)"
         );
         let socket = format!("tend-test-{name}-{}", std::process::id());
-        let command = format!(
-            "env TERM=xterm-256color {env} TEND_DB='{}' TEND_CONFIG='{}' '{}'",
-            home.db().display(),
-            home.config().display(),
-            env!("CARGO_BIN_EXE_tend")
-        );
-        let status = Command::new("tmux")
-            .args([
-                "-L",
-                &socket,
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-s",
-                "t",
-                "-x",
-                "100",
-                "-y",
-                "30",
-            ])
-            .arg(format!("{command}; echo EXITED $?; sleep 30"))
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let tmux = Tmux { socket };
-        tmux.wait_for("Queue (");
-        tmux
-    }
-
-    /// An interactive shell (with job control) in a 100×30 pane.
-    fn shell(name: &str) -> Tmux {
-        let socket = format!("tend-test-{name}-{}", std::process::id());
         let status = Command::new("tmux")
             .args([
                 "-L",
@@ -75,17 +65,11 @@ impl Tmux {
                 "-s",
                 "t",
             ])
-            .args(["-x", "100", "-y", "30"])
-            .arg("env TERM=xterm-256color PS1='$ ' bash --norc --noprofile -i")
+            .args(["-x", "100", "-y", "30", command])
             .status()
             .unwrap();
-        assert!(
-            status.success(),
-            "tmux is not installed: `apt-get install -y tmux`"
-        );
-        let tmux = Tmux { socket };
-        tmux.wait_for("$");
-        tmux
+        assert!(status.success(), "tmux could not start a session");
+        Tmux { socket }
     }
 
     fn run(&self, args: &[&str]) -> String {

@@ -21,49 +21,46 @@ use tend::tui::keymap::Keymap;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
-#[test]
-fn snapshot_queue_with_thread() {
+/// The demo at each size, after `keys`, as a snapshot named `name_WxH`.
+fn snapshot_demo_after(name: &str, keys: impl Fn(&mut App)) {
     for (width, height) in SIZES {
         let (mut app, _dir) = demo_app(width, height);
-        key(&mut app, KeyCode::Char('j'));
-        key(&mut app, KeyCode::Char('j'));
+        keys(&mut app);
         insta::assert_snapshot!(
-            format!("queue_{width}x{height}"),
+            format!("{name}_{width}x{height}"),
             render(&app, width, height).backend()
         );
     }
+}
+
+#[test]
+fn snapshot_queue_with_thread() {
+    snapshot_demo_after("queue", |app| {
+        key(app, KeyCode::Char('j'));
+        key(app, KeyCode::Char('j'));
+    });
 }
 
 #[test]
 fn snapshot_reply_box_with_text() {
-    for (width, height) in SIZES {
-        let (mut app, _dir) = demo_app(width, height);
-        key(&mut app, KeyCode::Char('j'));
-        key(&mut app, KeyCode::Char('j'));
-        key(&mut app, KeyCode::Enter);
+    snapshot_demo_after("reply", |app| {
+        key(app, KeyCode::Char('j'));
+        key(app, KeyCode::Char('j'));
+        key(app, KeyCode::Enter);
         type_text(
-            &mut app,
+            app,
             "Yes! 0.10 fixed it: search is instant now, even with 900 clients 🙂",
         );
-        key(&mut app, KeyCode::Enter);
-        type_text(&mut app, "Thanks for testing — 日本語 works too.");
-        insta::assert_snapshot!(
-            format!("reply_{width}x{height}"),
-            render(&app, width, height).backend()
-        );
-    }
+        key(app, KeyCode::Enter);
+        type_text(app, "Thanks for testing — 日本語 works too.");
+    });
 }
 
 #[test]
 fn snapshot_help_overlay() {
-    for (width, height) in SIZES {
-        let (mut app, _dir) = demo_app(width, height);
-        key(&mut app, KeyCode::Char('?'));
-        insta::assert_snapshot!(
-            format!("help_{width}x{height}"),
-            render(&app, width, height).backend()
-        );
-    }
+    snapshot_demo_after("help", |app| {
+        key(app, KeyCode::Char('?'));
+    });
 }
 
 #[test]
