@@ -90,21 +90,6 @@ impl Sla {
     ) -> crate::sla::Assessment {
         crate::sla::assess(since, self.hours_for(platform), now)
     }
-
-    /// How many of the `waiting` conversations are overdue at `now`.
-    #[must_use]
-    pub fn overdue(
-        &self,
-        waiting: &[(Platform, chrono::DateTime<chrono::Utc>)],
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> usize {
-        waiting
-            .iter()
-            .filter(|(platform, since)| {
-                self.assess(*platform, *since, now).state == crate::sla::SlaState::Overdue
-            })
-            .count()
-    }
 }
 
 /// The user's own handles, per platform.

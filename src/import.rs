@@ -241,18 +241,7 @@ pub fn import(
                 Importer::Bluesky => bluesky::read(&document, &mut records),
                 Importer::Hackernews => hackernews::read(&document, &mut records),
                 Importer::Reddit => reddit::read(&document, &mut records),
-                Importer::XArchive => {
-                    // DMs carry numeric ids: `[me] x` may list yours.
-                    let my_ids = options
-                        .my_handles
-                        .iter()
-                        .filter(|(platform, id)| {
-                            *platform == Platform::X && id.chars().all(|c| c.is_ascii_digit())
-                        })
-                        .map(|(_, id)| id.clone())
-                        .collect();
-                    x::read(&document, &my_ids, &mut records);
-                }
+                Importer::XArchive => x::read(&document, &options.my_handles, &mut records),
             }
             not_messages = records.finish()?;
         }
@@ -503,6 +492,14 @@ mod tests {
             "[a-z0-9:/@. \u{1b}<>&#;-]{0,12}".prop_map(Value::String),
             Just(Value::String("2026-06-12T09:14:03Z".into())),
         ];
+        let leaf = prop_oneof![
+            leaf,
+            // The values that let an item through, so the parsing is reached.
+            prop::sample::select(vec![
+                "mention", "reply", "quote", "t1", "t4", "Listing", "comment", "1-2", "1",
+            ])
+            .prop_map(|text| Value::String(text.into())),
+        ];
         leaf.prop_recursive(4, 48, 6, move |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
@@ -511,6 +508,32 @@ mod tests {
                 }),
             ]
         })
+    }
+
+    /// Every JSON pointer in `value` (`/0/status/uri`).
+    fn pointers(value: &Value) -> Vec<String> {
+        let mut all = Vec::new();
+        let mut stack = vec![(String::new(), value)];
+        while let Some((at, value)) = stack.pop() {
+            match value {
+                Value::Object(object) => {
+                    stack.extend(object.iter().map(|(k, v)| (format!("{at}/{k}"), v)));
+                }
+                Value::Array(items) => {
+                    stack.extend(
+                        items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, v)| (format!("{at}/{i}"), v)),
+                    );
+                }
+                _ => {}
+            }
+            if !at.is_empty() {
+                all.push(at);
+            }
+        }
+        all
     }
 
     proptest! {
@@ -533,9 +556,14 @@ mod tests {
                     Importer::Bluesky => bluesky::read(&document, &mut records),
                     Importer::Hackernews => hackernews::read(&document, &mut records),
                     Importer::Reddit => reddit::read(&document, &mut records),
-                    Importer::XArchive => x::read(&document, &std::collections::HashSet::new(), &mut records),
+                    Importer::XArchive => {
+                        let me = [(Platform::X, "1".to_owned())].into();
+                        x::read(&document, &me, &mut records);
+                    }
                 }
-                let _ = records.finish();
+                if let Err(ImportError::File(refused)) = records.finish() {
+                    prop_assert_eq!(refused.location, "page.json");
+                }
                 for record in seen {
                     match record {
                         Ok(message) => prop_assert!(!message.external_id.trim().is_empty()),
@@ -546,6 +574,66 @@ mod tests {
                     }
                 }
             }
+        }
+
+        /// A real page with one value changed or removed anywhere: the other
+        /// items still import, and what is wrong says where.
+        #[test]
+        fn a_damaged_fixture_keeps_the_rest(
+            file in prop::sample::select(vec![
+                "mastodon_notifications_page1.json",
+                "mastodon_context.json",
+                "bluesky_listNotifications.json",
+                "bluesky_getPostThread.json",
+                "hn_algolia_search.json",
+                "reddit_inbox.json",
+                "x_archive_tweets.js",
+                "x_archive_direct-messages.js",
+            ]),
+            at in any::<prop::sample::Index>(),
+            value in json(),
+            remove in any::<bool>(),
+        ) {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(file);
+            let mut reader: &[u8] = &std::fs::read(path).unwrap();
+            let mut document = platform::document(file, &mut reader).unwrap();
+            let pointers = pointers(&document);
+            let pointer = at.get(&pointers).clone();
+            let (parent, last) = pointer.rsplit_once('/').unwrap_or(("", &pointer));
+            match document.pointer_mut(parent) {
+                Some(Value::Object(object)) if remove => { object.remove(last); }
+                Some(Value::Array(items)) if remove => {
+                    if let Ok(index) = last.parse::<usize>()
+                        && index < items.len()
+                    {
+                        items.remove(index);
+                    }
+                }
+                _ => if let Some(slot) = document.pointer_mut(&pointer) { *slot = value; },
+            }
+            let importer = Importer::ALL.into_iter().find(|i| i.recognizes(&document));
+            let Some(importer) = importer else { return Ok(()); };
+            let mut seen = Vec::new();
+            let mut sink = |_: usize, record: Result<NewMessage, BadRecord>| -> Result<(), ImportError> {
+                seen.push(record);
+                Ok(())
+            };
+            let mut records = platform::Records::new(file, &mut sink);
+            match importer {
+                Importer::Mastodon => mastodon::read(&document, &mut records),
+                Importer::Bluesky => bluesky::read(&document, &mut records),
+                Importer::Hackernews => hackernews::read(&document, &mut records),
+                Importer::Reddit => reddit::read(&document, &mut records),
+                Importer::XArchive => x::read(&document, &std::collections::HashSet::new(), &mut records),
+            }
+            let refused = records.finish().is_err();
+            let good = seen.iter().filter(|record| record.is_ok()).count();
+            for record in &seen {
+                if let Err(bad) = record {
+                    prop_assert!(bad.location.starts_with(&format!("{file}: ")), "{bad:?}");
+                }
+            }
+            prop_assert!(refused || good >= 1 || seen.is_empty(), "{pointer}: {seen:?}");
         }
 
         /// Any bytes as an mbox: messages or located errors, one per message.

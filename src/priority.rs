@@ -34,15 +34,6 @@ pub enum Relationship {
 }
 
 impl Relationship {
-    /// The strongest relationship among a person's tags.
-    #[must_use]
-    pub fn of_tags<S: AsRef<str>>(tags: &[S]) -> Relationship {
-        tags.iter()
-            .map(|tag| Relationship::of_tag(tag.as_ref()))
-            .max()
-            .unwrap_or(Relationship::None)
-    }
-
     #[must_use]
     pub fn of_tag(tag: &str) -> Relationship {
         match tag {

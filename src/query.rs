@@ -152,18 +152,6 @@ impl Query {
                 .all(|state| *state == ConversationState::Open)
     }
 
-    /// Whether a conversation in `state` is listed (waiting ones count as open).
-    #[must_use]
-    pub fn admits_state(&self, state: ConversationState) -> bool {
-        self.all_states
-            || if self.states.is_empty() {
-                // Text search looks at everything; filters alone, at the queue.
-                self.searches_text() || state == ConversationState::Open
-            } else {
-                self.states.contains(&state)
-            }
-    }
-
     /// The word still being typed, lowercase, when it is one word of two
     /// characters or more: what `full_text`'s completions complete.
     #[must_use]
@@ -354,8 +342,6 @@ mod tests {
         assert_eq!(query.from, ["ana"]);
         assert!(!query.open_ended && !query.searches_text());
         assert!(!query.lists_waiting());
-        assert!(query.admits_state(ConversationState::Snoozed));
-        assert!(!query.admits_state(ConversationState::Open));
     }
 
     #[test]

@@ -22,7 +22,6 @@ fn budget_at(home: &Home, at: &str, args: &[&str]) -> serde_json::Value {
     let output = home
         .tend()
         .env("TEND_NOW", at)
-        .env("TZ", "UTC")
         .arg("budget")
         .args(args)
         .arg("--json")
@@ -78,19 +77,14 @@ fn today_shows_budget_used_left_overtime_and_pace() {
     let json = budget(&home);
     assert_eq!(json["used_seconds"], 738);
     assert_eq!(json["left_seconds"], 1800 - 738);
-    home.tend()
-        .env("TZ", "UTC")
-        .arg("budget")
-        .assert()
-        .success()
-        .stdout(
-            "Saturday 13 June 2026 (the day began at 04:00)\n\
+    home.tend().arg("budget").assert().success().stdout(
+        "Saturday 13 June 2026 (the day began at 04:00)\n\
              budget    30:00\n\
              used      12:18\n\
              left      17:42\n\
              overtime  00:00\n\
              pace      02:00 per conversation (no history yet)\n",
-        );
+    );
 
     spend(&home, Duration::from_secs(23 * 60), 1);
     let json = budget(&home);
@@ -118,7 +112,6 @@ fn the_day_starts_at_day_starts_at_local_time() {
 fn set_changes_the_budget_from_today_on_and_past_days_keep_theirs() {
     let home = Home::new();
     home.tend()
-        .env("TZ", "UTC")
         .args(["budget", "set", "45m"])
         .assert()
         .success()
@@ -153,7 +146,6 @@ fn weekday_overrides_keep_their_days_after_a_set() {
     assert_eq!(budget_at(&home, sunday, &[])["budget_seconds"], 0);
     // Set on a Saturday: this Saturday gets it, the next keeps its override.
     home.tend()
-        .env("TZ", "UTC")
         .args(["budget", "set", "20"])
         .assert()
         .success()

@@ -109,7 +109,7 @@ fn seeded(config: &str) -> Home {
         ));
     }
     home.write("seed.jsonl", lines.join("\n"));
-    home.import(home.path("seed.jsonl")).success();
+    home.import(home.path("seed.jsonl"));
     link_people(&home);
     home
 }

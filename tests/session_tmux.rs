@@ -341,8 +341,9 @@ fn ctrl_z_gives_the_shell_back_and_fg_resumes_without_counting_the_stop() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("Queue (");
     let shown = Instant::now();
-    tmux.keys(&["C-z"]);
+    // Taken before the key: `keys` waits after sending, when tend is stopped.
     let pressed_z = Instant::now();
+    tmux.keys(&["C-z"]);
     tmux.wait_for("Stopped");
     let cursor = tmux.run(&["display-message", "-p", "-t", "t", "#{cursor_flag}"]);
     assert_eq!(cursor.trim(), "1", "the shell's cursor is visible again");

@@ -196,8 +196,8 @@ fn local_parent_uri(status: &Map<String, Value>, local_id: &str) -> Option<Strin
         return None; // remote: its local id here is not the one in its uri
     }
     let url = mention.get("url")?.as_str()?;
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split('/').next()?;
+    let scheme = url.split_once("://")?.0;
+    let host = host_of(url)?;
     Some(format!(
         "{scheme}://{host}/users/{acct}/statuses/{local_id}"
     ))

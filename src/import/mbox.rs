@@ -108,26 +108,6 @@ fn unquote_into(line: &[u8], message: &mut Vec<u8>) {
     }
 }
 
-/// The messages of an mbox held in memory (for tests of the splitting).
-#[cfg(test)]
-fn split(bytes: &[u8]) -> Vec<Vec<u8>> {
-    let mut messages = Vec::new();
-    let mut current = Vec::new();
-    let mut previous_blank = true;
-    for line in bytes.split_inclusive(|&b| b == b'\n') {
-        if previous_blank && is_separator(line) {
-            messages.push(std::mem::take(&mut current));
-            previous_blank = false;
-            continue;
-        }
-        unquote_into(line, &mut current);
-        previous_blank = line.iter().all(u8::is_ascii_whitespace);
-    }
-    messages.push(current);
-    messages.retain(|m| !m.iter().all(u8::is_ascii_whitespace));
-    messages
-}
-
 /// `From <sender> <asctime>`: a time (`10:00:12`) and a four-digit year at
 /// the end (after an optional zone), as mbox writers put it.
 fn is_separator(line: &[u8]) -> bool {
@@ -218,15 +198,32 @@ fn email(message: &Message<'_>, raw: &[u8], path: &str) -> Result<NewMessage, Fo
 mod tests {
     use super::*;
 
+    /// The messages `read` hands on (it is what every import runs).
+    fn read_all(bytes: &[u8]) -> Vec<NewMessage> {
+        let mut found = Vec::new();
+        let mut sink = |_: usize,
+                        record: Result<NewMessage, crate::import::BadRecord>|
+         -> Result<(), crate::import::ImportError> {
+            found.extend(record.ok());
+            Ok(())
+        };
+        let mut records = Records::new("box", &mut sink);
+        read(&mut &bytes[..], &mut records).unwrap();
+        records.finish().unwrap();
+        found
+    }
+
     #[test]
     fn only_a_real_separator_splits_and_mboxrd_quoting_is_undone() {
-        let mbox = b"From a@example.com Fri Jun 12 10:00:12 2026\nSubject: one\n\nFrom here on it breaks.\n>From the header row\n>>From deeper\n\nFrom b@example.com Fri Jun 12 11:00:00 +0000 2026\nSubject: two\n\nbody\n";
-        let messages = split(mbox);
+        let mbox = b"From a@example.com Fri Jun 12 10:00:12 2026\nMessage-ID: <1@x>\nDate: Fri, 12 Jun 2026 10:00:00 +0000\nSubject: one\n\nFrom here on it breaks.\n>From the header row\n>>From deeper\n\nFrom b@example.com Fri Jun 12 11:00:00 +0000 2026\nDate: Fri, 12 Jun 2026 11:00:00 +0000\nSubject: two\n\nbody\n";
+        let messages = read_all(mbox);
         assert_eq!(messages.len(), 2);
-        let first = String::from_utf8(messages[0].clone()).unwrap();
         assert!(
-            first.contains("From here on it breaks.\nFrom the header row\n>From deeper\n"),
-            "{first}"
+            messages[0]
+                .text
+                .contains("From here on it breaks.\nFrom the header row\n>From deeper\n"),
+            "{}",
+            messages[0].text
         );
         assert!(is_separator(
             b"From MAILER-DAEMON Thu Jun 11 07:45:00 2026\n"
@@ -238,11 +235,11 @@ mod tests {
             b"From here on everything ends up in one column.\n"
         ));
         assert_eq!(
-            split(b"Subject: x\n\nbody\n").len(),
+            read_all(b"Date: Fri, 12 Jun 2026 10:00:00 +0000\nSubject: x\n\nbody\n").len(),
             1,
             "an .eml is one message"
         );
-        assert!(split(b"").is_empty());
+        assert!(read_all(b"").is_empty());
     }
 
     #[test]

@@ -87,6 +87,22 @@ impl<'a> Records<'a> {
             return;
         }
         self.index += 1;
+        // Importers that build their own dates (epoch seconds, X's and
+        // email's formats) are held to what an export can write back.
+        let found =
+            found.and_then(
+                |message| match crate::model::in_supported_range(message.created_at) {
+                    Some(_) => Ok(message),
+                    None => Err(Found {
+                        path: format!(
+                            "item {} ({})",
+                            self.index,
+                            crate::sanitize::quote(&message.external_id)
+                        ),
+                        message: "its time is outside the years 0001 to 9999".to_owned(),
+                    }),
+                },
+            );
         let record = found.map_err(|found| BadRecord {
             location: format!("{}: {}", self.name, found.path),
             message: found.message,

@@ -20,7 +20,8 @@ pub fn message_from_fields(mut fields: Map<String, Value>) -> Result<NewMessage,
         .parse()
         .map_err(|err: crate::model::UnknownValue| RecordError(format!("platform: {err}")))?;
     let external_id = required(&mut fields, "external_id")?;
-    let created_at = timestamp(&required(&mut fields, "created_at")?)?;
+    let created_at = timestamp(&required(&mut fields, "created_at")?)
+        .map_err(|err| RecordError(format!("created_at {}", err.0)))?;
     // The text is the one field where "" is a value (an empty post), not absence.
     let text = match fields.remove("text") {
         Some(Value::String(text)) => text,
@@ -92,13 +93,13 @@ fn followers(fields: &Map<String, Value>) -> Option<u64> {
 pub fn timestamp(text: &str) -> Result<DateTime<Utc>, RecordError> {
     let at = DateTime::parse_from_rfc3339(text.trim()).map_err(|_| {
         RecordError(format!(
-            "created_at \"{}\" is not an RFC 3339 timestamp with offset (like 2026-06-12T09:14:03Z)",
+            "\"{}\" is not an RFC 3339 timestamp with offset (like 2026-06-12T09:14:03Z)",
             quote(text)
         ))
     })?;
     crate::model::in_supported_range(at.with_timezone(&Utc)).ok_or_else(|| {
         RecordError(format!(
-            "created_at \"{}\" is outside the years 0001 to 9999",
+            "\"{}\" is outside the years 0001 to 9999",
             quote(text)
         ))
     })

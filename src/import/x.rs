@@ -36,9 +36,16 @@ pub fn recognizes(document: &Value) -> bool {
     })
 }
 
-pub fn read(document: &Value, my_ids: &HashSet<String>, records: &mut Records<'_>) {
+/// `my_handles` are the user's `(platform, handle key)` pairs: an X one
+/// made of digits is their numeric id.
+pub fn read(document: &Value, my_handles: &HashSet<(Platform, String)>, records: &mut Records<'_>) {
     let items = document.as_array().map(Vec::as_slice).unwrap_or_default();
-    let me = my_id(items, my_ids);
+    let my_ids: HashSet<String> = my_handles
+        .iter()
+        .filter(|(platform, id)| *platform == Platform::X && id.chars().all(|c| c.is_ascii_digit()))
+        .map(|(_, id)| id.clone())
+        .collect();
+    let me = my_id(items, &my_ids);
     let conversations = items
         .iter()
         .any(|item| item.get("dmConversation").is_some());

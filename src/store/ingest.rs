@@ -78,6 +78,8 @@ pub struct Ingest<'store> {
     touched: HashMap<i64, Touch>,
     counts: IngestCounts,
     terms: super::terms::TermCounter,
+    /// The largest follower count seen per person in this import.
+    followers: HashMap<i64, u64>,
 }
 
 impl Store {
@@ -117,6 +119,7 @@ impl Store {
             touched: HashMap::new(),
             counts: IngestCounts::default(),
             terms: super::terms::TermCounter::default(),
+            followers: HashMap::new(),
         })
     }
 }
@@ -209,12 +212,20 @@ impl Ingest<'_> {
             touched,
             mut counts,
             terms,
+            followers,
             message_id_before,
             conversation_id_before,
             ..
         } = self;
         super::index_text(&tx, message_id_before, i64::MAX).context("indexing imported text")?;
         terms.write(&tx)?;
+        let mut statement = tx.prepare_cached(
+            "UPDATE people SET followers = max(coalesce(followers, 0), ?2) WHERE id = ?1",
+        )?;
+        for (person, most) in followers {
+            statement.execute(params![person, i64::try_from(most).unwrap_or(i64::MAX)])?;
+        }
+        drop(statement);
         // In id order: neighbouring conversations share pages.
         let mut touched: Vec<(i64, Touch)> = touched.into_iter().collect();
         touched.sort_unstable_by_key(|(conversation, _)| *conversation);
@@ -397,7 +408,7 @@ impl Ingest<'_> {
             (None, None) => return Ok(None),
         };
         if let Some(&person) = self.handles.get(&cache_key) {
-            self.note_followers(person, message.author_followers)?;
+            self.note_followers(person, message.author_followers);
             return Ok(Some(person));
         }
         // The handle first, then the platform's author id: two equality
@@ -428,23 +439,17 @@ impl Ingest<'_> {
             self.create_person(message, handle_key.as_deref(), author_id)?
         };
         self.handles.insert(cache_key, person);
-        self.note_followers(person, message.author_followers)?;
+        self.note_followers(person, message.author_followers);
         Ok(Some(person))
     }
 
-    /// Keeps the largest follower count seen for the person.
-    fn note_followers(&mut self, person: i64, followers: Option<u64>) -> Result<()> {
+    /// Keeps the largest follower count seen for the person, written once
+    /// when the import finishes.
+    fn note_followers(&mut self, person: i64, followers: Option<u64>) {
         if let Some(followers) = followers {
-            self.tx
-                .prepare_cached(
-                    "UPDATE people SET followers = max(coalesce(followers, 0), ?2) WHERE id = ?1",
-                )?
-                .execute(params![
-                    person,
-                    i64::try_from(followers).unwrap_or(i64::MAX)
-                ])?;
+            let most = self.followers.entry(person).or_default();
+            *most = (*most).max(followers);
         }
-        Ok(())
     }
 }
 

@@ -46,7 +46,6 @@ pub struct QueueItem {
     /// When the conversation started waiting, if it waits.
     pub waiting_since: Option<DateTime<Utc>>,
     pub back_from_snooze: bool,
-    pub snoozed_until: Option<DateTime<Utc>>,
     /// The newest message of the conversation.
     pub last_at: DateTime<Utc>,
     pub person_id: Option<i64>,
@@ -114,7 +113,6 @@ pub(super) fn item_from_row(row: &rusqlite::Row<'_>, now: i64) -> rusqlite::Resu
         state,
         waiting_since: waiting_since.filter(|_| waits).map(from_micros),
         back_from_snooze: waits && state == ConversationState::Snoozed,
-        snoozed_until: snoozed_until.map(from_micros),
         last_at: from_micros(row.get::<_, Option<i64>>(6)?.unwrap_or_default()),
         person_id: row.get(7)?,
         author_handle: row.get(8)?,

@@ -345,6 +345,7 @@ impl App {
             quit: false,
         };
         app.refresh(None)?;
+        app.read_pace()?;
         app.timer
             .select(app.selected_item().map(|item| item.conversation_id));
         Ok(app)
@@ -571,6 +572,7 @@ impl App {
                     self.store.mark_done(id, measured(spent), self.now)?;
                     self.timer.forget(id);
                     self.counts.done += 1;
+                    self.read_pace()?;
                     self.status = Some("Done. u undoes it.".into());
                     self.refresh(Some(self.selected))?;
                 }
@@ -950,6 +952,7 @@ impl App {
             .reply(id, &text, mine.as_deref(), measured(spent), self.now)?;
         self.timer.forget(id);
         self.counts.answered += 1;
+        self.read_pace()?;
         self.editor = Editor::new();
         self.draft_for = None;
         self.draft_dirty = false;
@@ -970,6 +973,7 @@ impl App {
 
     fn undo(&mut self) -> Result<()> {
         let undone = self.store.undo_last(self.session_start, self.now)?;
+        self.read_pace()?;
         self.status = Some(match &undone {
             None => "Nothing to undo in this session.".into(),
             Some(Undone::Reply { .. }) => "Undid the reply: it is a draft again.".into(),
@@ -1190,7 +1194,6 @@ impl App {
             self.open_total = counts.waiting;
             self.overdue_total = counts.overdue;
         }
-        self.pace = self.store.pace(self.now)?.0;
         let row = current
             .and_then(|key| self.queue.iter().position(|item| row_key(item) == key))
             .or(keep_row)
@@ -1198,6 +1201,13 @@ impl App {
         self.selected = row.min(self.queue.len().saturating_sub(1));
         self.load_detail()?;
         self.keep_selection_visible();
+        Ok(())
+    }
+
+    /// The user's pace changes only with a reply, a done or an undo: read
+    /// then, not on every refresh.
+    fn read_pace(&mut self) -> Result<()> {
+        self.pace = self.store.pace(self.now)?.0;
         Ok(())
     }
 

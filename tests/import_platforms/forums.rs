@@ -145,6 +145,22 @@ fn reddit_mentions_replies_and_messages_with_entities_decoded() {
         fresh.count("SELECT message_count FROM conversations WHERE thread_key = 't4_2k9f0xq'"),
         2
     );
+    // A time past the year 9999 is refused, as the generic format refuses it.
+    let mut future = fixture_json("reddit_inbox.json");
+    future["data"]["children"][0]["data"]["created_utc"] = json!(1.0e12);
+    let file = fresh.write("future.json", serde_json::to_vec(&future).unwrap());
+    let output = Home::new()
+        .tend()
+        .arg("import")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8(output.stderr).unwrap().contains(
+            "future.json: item 1 (t1_n7xr9vd): its time is outside the years 0001 to 9999"
+        )
+    );
     // A wrong type says where.
     let mut broken = fixture_json("reddit_inbox.json");
     broken["data"]["children"][1]["data"]["created_utc"] = json!("yesterday");

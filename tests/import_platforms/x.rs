@@ -74,7 +74,7 @@ fn one_conversation_needs_your_id_in_the_config() {
         stderr.contains("cannot tell which side of these direct messages is you"),
         "{stderr}"
     );
-    assert!(!home.db().exists() || home.count("SELECT count(*) FROM messages") == 0);
+    assert_eq!(home.count("SELECT count(*) FROM messages"), 0);
     home.write(
         "config.toml",
         "[me]\nx = [\"robin_vale\", \"1388112233445566778\"]\n",
