@@ -138,6 +138,17 @@ pub fn estimate(rows: usize, pace: Duration, room: Duration) -> String {
     format!("≈ {} · {left}", minutes(needed))
 }
 
+/// What the budget line says: ` fits in today's 18 min `, or that the
+/// budget is spent.
+#[must_use]
+pub fn divider_label(room: Duration) -> String {
+    if room.is_zero() {
+        " today's budget is spent ".to_owned()
+    } else {
+        format!(" fits in today's {} ", minutes(room))
+    }
+}
+
 /// A span in whole minutes, as people say it: `18 min`, `2 h 5 min`.
 #[must_use]
 pub fn minutes(span: Duration) -> String {

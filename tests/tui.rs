@@ -594,3 +594,34 @@ fn the_thread_scrolls_to_its_end_and_no_further() {
     key(&mut app, KeyCode::Char('k'));
     assert_eq!(app.thread_scroll, end - 1);
 }
+
+#[test]
+fn the_thread_stays_where_it_was_read_through_a_tag_and_a_refresh() {
+    let (mut app, _dir) = demo_app(80, 24);
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char('g'));
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Char('k'));
+    }
+    let reading = app.thread_scroll;
+    let end = u16::try_from(app.detail.as_ref().unwrap().lines.len()).unwrap();
+    assert!(reading + 21 < end, "not at the end: {reading} of {end}");
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('1')); // customer: the queue is read again
+    assert_eq!(app.thread_scroll, reading);
+    // The 30-second refresh too.
+    let later = Reading::new(
+        now() + chrono::TimeDelta::seconds(31),
+        Duration::from_secs(31),
+    );
+    app.update(Event::Tick(later)).unwrap();
+    assert_eq!(app.thread_scroll, reading);
+    // Another conversation opens at its newest message.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char('j'));
+    let detail = app.detail.as_ref().unwrap();
+    assert_eq!(
+        usize::from(app.thread_scroll),
+        detail.lines.len().saturating_sub(20)
+    );
+}

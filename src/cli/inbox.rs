@@ -200,11 +200,7 @@ fn write_table(
 
 /// `─── fits in today's 18 min ───` (or that the budget is spent), as wide as the table.
 fn divider_text(room: Duration, width: usize) -> String {
-    let label = if room.is_zero() {
-        " today's budget is spent ".to_owned()
-    } else {
-        format!(" fits in today's {} ", queue::minutes(room))
-    };
+    let label = queue::divider_label(room);
     let rule = width.saturating_sub(label.chars().count() + 3);
     format!("───{label}{}", "─".repeat(rule.min(40)))
 }

@@ -222,6 +222,8 @@ struct Place {
 /// What the right pane shows for the selected conversation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Detail {
+    /// The list row it was read for (conversation, and the message a search found).
+    pub row: (i64, Option<i64>),
     pub thread: Thread,
     pub person: Option<PersonCard>,
     pub others: Vec<ConversationSummary>,
@@ -248,6 +250,9 @@ pub struct App {
     store: Store,
     pub config: Config,
     pub keymap: Keymap,
+    /// The names a mention of the user takes (`robin`, `robin@host`), which
+    /// the queue's previews skip: from the config, so worked out once.
+    pub my_mention_names: Vec<String>,
     pub now: DateTime<Utc>,
     session_start: DateTime<Utc>,
     /// The rows of the list: the queue, or what a filter or search found.
@@ -307,8 +312,19 @@ impl App {
     ) -> Result<App> {
         let now = at.wall;
         let timer = SessionTimer::start(&store, &config.budget, zone, at)?;
+        let my_mention_names = config
+            .me
+            .handle_keys()
+            .into_iter()
+            .flat_map(|(_, key)| {
+                let local = key.split('@').next().unwrap_or_default().to_owned();
+                [key, local]
+            })
+            .filter(|name| !name.is_empty())
+            .collect();
         let mut app = App {
             store,
+            my_mention_names,
             config,
             keymap,
             now,
@@ -450,9 +466,7 @@ impl App {
                 if self.mode == Mode::Browse
                     && (now - self.queue_read_at).num_seconds() >= QUEUE_REFRESH_EVERY
                 {
-                    let scroll = self.thread_scroll;
                     self.refresh(None)?;
-                    self.thread_scroll = scroll;
                 }
                 // The budget line moves up as time is used.
                 self.keep_selection_visible();
@@ -484,7 +498,7 @@ impl App {
                 Ok(Vec::new())
             }
             Event::Mouse(mouse) => {
-                self.mouse(mouse);
+                self.mouse(mouse)?;
                 Ok(Vec::new())
             }
             Event::Resumed => Ok(Vec::new()),
@@ -702,9 +716,10 @@ impl App {
                 self.store
                     .set_note(person, editor.text().trim(), self.now)?;
                 self.status = Some("Note saved.".into());
+                // A note orders nothing: only the person's card is read again.
+                self.load_detail()?;
             }
             self.mode = Mode::Browse;
-            self.refresh(Some(self.selected))?;
         } else {
             edit(&mut editor, key);
             self.mode = Mode::Note(editor);
@@ -1026,7 +1041,7 @@ impl App {
         }
     }
 
-    fn mouse(&mut self, mouse: MouseEvent) {
+    fn mouse(&mut self, mouse: MouseEvent) -> Result<()> {
         let areas = self.areas();
         let at = Position::new(mouse.column, mouse.row);
         match mouse.kind {
@@ -1044,7 +1059,7 @@ impl App {
                     if let Some(ListRow::Item(index)) =
                         rows.get(usize::from(mouse.row - areas.list.y))
                     {
-                        let _ = self.select(*index);
+                        self.select(*index)?;
                     }
                 }
                 self.focus = Pane::Queue;
@@ -1059,13 +1074,14 @@ impl App {
                 self.thread_scroll = self.thread_scroll.saturating_sub(3);
             }
             MouseEventKind::ScrollDown if self.mode == Mode::Browse => {
-                let _ = self.select(self.selected.saturating_add(1));
+                self.select(self.selected.saturating_add(1))?;
             }
             MouseEventKind::ScrollUp if self.mode == Mode::Browse => {
-                let _ = self.select(self.selected.saturating_sub(1));
+                self.select(self.selected.saturating_sub(1))?;
             }
             _ => {}
         }
+        Ok(())
     }
 
     /// Scrolls the thread down, but not past its end.
@@ -1463,15 +1479,34 @@ impl App {
             ),
             None => (None, Vec::new()),
         };
-        self.detail = Some(Detail {
+        let mut detail = Detail {
+            row: row_key(&item),
             thread,
             person,
             others,
             lines: Vec::new(),
             starts: Vec::new(),
             width: 0,
-        });
+        };
+        // The same row read again (a refresh, a tag): the reader stays where
+        // they were, and unchanged text is not wrapped again.
+        let previous = self
+            .detail
+            .take()
+            .filter(|previous| previous.row == detail.row);
+        let same_row = previous.is_some();
+        if let Some(previous) = previous.filter(|previous| {
+            (&previous.thread, &previous.person, &previous.others)
+                == (&detail.thread, &detail.person, &detail.others)
+        }) {
+            (detail.lines, detail.starts, detail.width) =
+                (previous.lines, previous.starts, previous.width);
+        }
+        self.detail = Some(detail);
         self.wrap_detail();
+        if same_row {
+            return Ok(());
+        }
         // Open at the newest message: it is the one waiting for an answer;
         // a search result opens at the message found.
         let found = item.hit.and_then(|hit| {

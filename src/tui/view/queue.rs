@@ -57,7 +57,7 @@ pub fn draw(frame: &mut Frame<'_>, areas: &Areas, app: &App) {
         return;
     }
     let width = usize::from(area.width);
-    let mine = my_mention_names(app);
+    let mine = &app.my_mention_names;
     let rows = list_rows(
         app.queue_offset,
         app.queue.len(),
@@ -68,7 +68,7 @@ pub fn draw(frame: &mut Frame<'_>, areas: &Areas, app: &App) {
         .into_iter()
         .map(|row| match row {
             ListRow::Divider => divider(app, width),
-            ListRow::Item(index) => item_line(app, &app.queue[index], index, width, &mine),
+            ListRow::Item(index) => item_line(app, &app.queue[index], index, width, mine),
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
@@ -150,11 +150,7 @@ fn item_line<'a>(
 /// `─── fits in today's 18 min ───`: the rows above it fit in what is left.
 fn divider(app: &App, width: usize) -> Line<'static> {
     let room = app.timer.today().room();
-    let label = if room.is_zero() {
-        " today's budget is spent ".to_owned()
-    } else {
-        format!(" fits in today's {} ", queue::minutes(room))
-    };
+    let label = queue::divider_label(room);
     let label = truncate_to_width(&label, width.saturating_sub(4));
     let side = width.saturating_sub(display_width(&label)) / 2;
     let rule = |n: usize| "─".repeat(n);
@@ -298,21 +294,6 @@ fn short(platform: Platform) -> &'static str {
         Platform::InPerson => "irl",
         Platform::Other => "othr",
     }
-}
-
-/// The names a mention of the user can take: `robin` and
-/// `robin@mastodon.example` for a Mastodon handle, the handle itself elsewhere.
-fn my_mention_names(app: &App) -> Vec<String> {
-    app.config
-        .me
-        .handle_keys()
-        .into_iter()
-        .flat_map(|(_, key)| {
-            let local = key.split('@').next().unwrap_or_default().to_owned();
-            [key, local]
-        })
-        .filter(|name| !name.is_empty())
-        .collect()
 }
 
 /// A reply usually starts by mentioning the user (`@robin thanks…`): in a
