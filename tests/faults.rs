@@ -29,12 +29,6 @@ fn write_big_file(path: &Path, prefix: &str, count: usize) {
     }
 }
 
-fn integrity(home: &Home) -> String {
-    home.peek()
-        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
-        .unwrap()
-}
-
 #[test]
 fn kill_9_during_a_large_import_leaves_the_store_as_it_was() {
     let home = Home::new();
@@ -62,7 +56,7 @@ fn kill_9_during_a_large_import_leaves_the_store_as_it_was() {
     let status = child.wait().unwrap();
     assert_eq!(status.signal(), Some(9), "killed mid-import, not finished");
 
-    assert_eq!(integrity(&home), "ok");
+    assert_eq!(home.text("PRAGMA integrity_check"), "ok");
     assert_eq!(home.count("SELECT count(*) FROM messages"), 7);
     assert_eq!(home.count("SELECT count(*) FROM conversations"), 7);
     assert_eq!(
@@ -126,5 +120,5 @@ fn two_imports_at_once_both_succeed() {
         home.count("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'zqxbulk'"),
         60_000
     );
-    assert_eq!(integrity(&home), "ok");
+    assert_eq!(home.text("PRAGMA integrity_check"), "ok");
 }

@@ -224,11 +224,7 @@ fn kill_9_while_typing_keeps_the_draft() {
         home.count("SELECT count(*) FROM drafts WHERE text = 'I was halfway through this answer'"),
         1
     );
-    let integrity: String = home
-        .peek()
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(integrity, "ok");
+    assert_eq!(home.text("PRAGMA integrity_check"), "ok");
 }
 
 #[test]
@@ -320,11 +316,7 @@ fn kill_9_loses_at_most_one_heartbeat_of_active_time() {
         "{active} ms stored after {seen} ms of work"
     );
     assert_eq!(home.count("SELECT count(*) FROM timer_sessions"), 1);
-    let integrity: String = home
-        .peek()
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(integrity, "ok");
+    assert_eq!(home.text("PRAGMA integrity_check"), "ok");
 }
 
 #[test]

@@ -255,42 +255,18 @@ fn tag_and_note_through_their_boxes() {
     let (mut app, _dir) = demo_app(120, 40);
     key(&mut app, KeyCode::Char('t'));
     key(&mut app, KeyCode::Char('3')); // advocate
-    let tags = |app: &App| {
-        app.detail
-            .as_ref()
-            .unwrap()
-            .person
-            .as_ref()
-            .unwrap()
-            .tags
-            .clone()
-    };
+    let card = |app: &App| app.detail.clone().unwrap().person.unwrap();
+    let tags = |app: &App| card(app).tags;
     assert!(tags(&app).contains(&"advocate".to_owned()));
     key(&mut app, KeyCode::Char('n'));
     type_text(&mut app, "met at FOSDEM");
     ctrl(&mut app, 's');
-    assert!(
-        app.detail
-            .as_ref()
-            .unwrap()
-            .person
-            .as_ref()
-            .unwrap()
-            .note
-            .ends_with("met at FOSDEM")
-    );
+    assert!(card(&app).note.ends_with("met at FOSDEM"));
     key(&mut app, KeyCode::Char('u'));
-    let note = |app: &App| {
-        app.detail
-            .as_ref()
-            .unwrap()
-            .person
-            .as_ref()
-            .unwrap()
-            .note
-            .clone()
-    };
-    assert!(!note(&app).contains("FOSDEM"), "the note is back as it was");
+    assert!(
+        !card(&app).note.contains("FOSDEM"),
+        "the note is back as it was"
+    );
     key(&mut app, KeyCode::Char('u'));
     assert!(!tags(&app).contains(&"advocate".to_owned()));
     // A typed tag is one lowercase line however it was typed.

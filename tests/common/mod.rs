@@ -145,6 +145,20 @@ impl Home {
         )
     }
 
+    /// `tend import FILE ARGS`, which must refuse the file: its error.
+    pub fn import_refused(&self, file: impl AsRef<Path>, args: &[&str]) -> String {
+        let output = self
+            .tend()
+            .arg("import")
+            .args(args)
+            .arg(file.as_ref())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        stderr
+    }
+
     /// One text value from the store.
     pub fn text(&self, sql: &str) -> String {
         self.peek().query_row(sql, [], |row| row.get(0)).unwrap()

@@ -123,9 +123,7 @@ fn broken_notifications_say_which_field() {
     ];
     for (name, broken, message) in cases {
         let file = home.write(name, serde_json::to_vec(&broken).unwrap());
-        let output = home.tend().arg("import").arg(&file).output().unwrap();
-        assert_eq!(output.status.code(), Some(1), "{name}");
-        let stderr = String::from_utf8(output.stderr).unwrap();
+        let stderr = home.import_refused(&file, &[]);
         assert!(stderr.contains(message), "{name}: {stderr}");
         assert_eq!(stderr.lines().count(), 1);
     }
@@ -136,14 +134,8 @@ fn broken_notifications_say_which_field() {
     let file = home.write("unknown.json", serde_json::to_vec(&unknown).unwrap());
     let report = home.import_report(&file, &[]);
     assert_eq!(report["not_messages"]["starterpack-joined"], 1);
-    let output = home
-        .tend()
-        .args(["import", "--format", "bluesky"])
-        .arg(fixture("mastodon_context.json"))
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8(output.stderr).unwrap().contains(
+    let stderr = home.import_refused(fixture("mastodon_context.json"), &["--format", "bluesky"]);
+    assert!(stderr.contains(
         "not a Bluesky listNotifications page or getPostThread thread (--format names one)"
     ));
 }

@@ -102,9 +102,7 @@ fn a_single_message_and_broken_ones() {
         "broken.mbox",
         "From a@example.org Fri Jun 12 10:00:12 2026\nMessage-ID: <ok@x>\nDate: Fri, 12 Jun 2026 10:00:00 +0000\nFrom: a@example.org\n\nfine\n\nFrom a@example.org Fri Jun 12 11:00:12 2026\nMessage-ID: <nodate@x>\nFrom: a@example.org\n\nno date\n",
     );
-    let output = home.tend().arg("import").arg(&mbox).output().unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stderr = home.import_refused(&mbox, &[]);
     assert!(
         stderr.contains("broken.mbox: message 2 (nodate@x): Date: missing or not a date"),
         "{stderr}"

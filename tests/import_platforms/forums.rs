@@ -65,18 +65,8 @@ fn hacker_news_comments_join_their_story_as_plain_text() {
         .unwrap()
         .remove("comment_text");
     let file = home.write("broken.json", serde_json::to_vec(&broken).unwrap());
-    let output = Home::new()
-        .tend()
-        .arg("import")
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        String::from_utf8(output.stderr)
-            .unwrap()
-            .contains("broken.json: hits[2].comment_text: missing")
-    );
+    let stderr = Home::new().import_refused(&file, &[]);
+    assert!(stderr.contains("broken.json: hits[2].comment_text: missing"));
 }
 
 #[test]
@@ -149,15 +139,9 @@ fn reddit_mentions_replies_and_messages_with_entities_decoded() {
     let mut future = fixture_json("reddit_inbox.json");
     future["data"]["children"][0]["data"]["created_utc"] = json!(1.0e12);
     let file = fresh.write("future.json", serde_json::to_vec(&future).unwrap());
-    let output = Home::new()
-        .tend()
-        .arg("import")
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    let stderr = Home::new().import_refused(&file, &[]);
     assert!(
-        String::from_utf8(output.stderr).unwrap().contains(
+        stderr.contains(
             "future.json: item 1 (t1_n7xr9vd): its time is outside the years 0001 to 9999"
         )
     );
@@ -165,14 +149,8 @@ fn reddit_mentions_replies_and_messages_with_entities_decoded() {
     let mut broken = fixture_json("reddit_inbox.json");
     broken["data"]["children"][1]["data"]["created_utc"] = json!("yesterday");
     let file = fresh.write("broken.json", serde_json::to_vec(&broken).unwrap());
-    let output = Home::new()
-        .tend()
-        .arg("import")
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8(output.stderr).unwrap().contains(
+    let stderr = Home::new().import_refused(&file, &[]);
+    assert!(stderr.contains(
         "broken.json: data.children[1].data.created_utc: must be a number of seconds since 1970"
     ));
 }

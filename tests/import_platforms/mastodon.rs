@@ -144,9 +144,7 @@ fn broken_pages_say_where_and_store_nothing() {
     ];
     for (name, change, message) in cases {
         let file = broken(&home, name, change);
-        let output = home.tend().arg("import").arg(&file).output().unwrap();
-        assert_eq!(output.status.code(), Some(1), "{name}");
-        let stderr = String::from_utf8(output.stderr).unwrap();
+        let stderr = home.import_refused(&file, &[]);
         assert!(
             stderr.starts_with(&format!("tend: {}", home.path(message).display())),
             "{name}: {stderr}"
@@ -181,9 +179,7 @@ fn truncated_or_foreign_files_are_refused_whole() {
     let home = home();
     let text = std::fs::read_to_string(fixture("mastodon_notifications_page1.json")).unwrap();
     let cut = home.write("cut.json", &text[..text.len() / 2]);
-    let output = home.tend().arg("import").arg(&cut).output().unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stderr = home.import_refused(&cut, &[]);
     assert!(
         stderr.contains("cut.json:") && stderr.contains("not valid JSON: EOF while parsing"),
         "{stderr}"
@@ -191,31 +187,14 @@ fn truncated_or_foreign_files_are_refused_whole() {
     assert!(stderr.ends_with("(nothing was imported)\n"));
     // A JSON document that is no platform's: named, with --format to say.
     let other = home.write("other.json", "{\n  \"hello\": 1\n}\n");
-    let output = home.tend().arg("import").arg(&other).output().unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        String::from_utf8(output.stderr)
-            .unwrap()
-            .contains("other.json: not a format tend knows")
-    );
+    let stderr = home.import_refused(&other, &[]);
+    assert!(stderr.contains("other.json: not a format tend knows"));
     // One object on one line is read as the generic format, and says why not.
     let record = home.write("record.json", "{\"hello\": 1}\n");
-    let output = home.tend().arg("import").arg(&record).output().unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        String::from_utf8(output.stderr)
-            .unwrap()
-            .contains("record.json:1: missing required field \"platform\"")
-    );
+    let stderr = home.import_refused(&record, &[]);
+    assert!(stderr.contains("record.json:1: missing required field \"platform\""));
     // --format mastodon on the generic format: refused, nothing stored.
-    let output = home
-        .tend()
-        .args(["import", "--format", "mastodon"])
-        .arg(fixture("generic.jsonl"))
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stderr = home.import_refused(fixture("generic.jsonl"), &["--format", "mastodon"]);
     assert!(
         stderr.contains("generic.jsonl:2:1: not valid JSON: trailing characters"),
         "the generic JSONL is not one JSON document: {stderr}"

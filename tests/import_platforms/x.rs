@@ -67,9 +67,7 @@ fn one_conversation_needs_your_id_in_the_config() {
         "direct-messages.js",
         format!("window.YTD.direct_messages.part0 = {items}"),
     );
-    let output = home.tend().arg("import").arg(&file).output().unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stderr = home.import_refused(&file, &[]);
     assert!(
         stderr.contains("cannot tell which side of these direct messages is you"),
         "{stderr}"
@@ -97,14 +95,8 @@ fn one_conversation_needs_your_id_in_the_config() {
     };
     tweets[0]["tweet"]["created_at"] = json!("2026-06-12");
     let file = home.write("tweets.js", format!("window.YTD.tweets.part0 = {tweets}"));
-    let output = Home::new()
-        .tend()
-        .args(["import", "--format", "x-archive"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8(output.stderr).unwrap().contains(
+    let stderr = Home::new().import_refused(&file, &["--format", "x-archive"]);
+    assert!(stderr.contains(
         "tweets.js: [0].tweet.created_at: \"2026-06-12\" is not a time like \"Fri Jun 12 09:31:47 +0000 2026\""
     ));
 }
