@@ -489,7 +489,7 @@ mod tests {
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::from),
             any::<f64>().prop_map(Value::from),
-            "[a-z0-9:/@. \u{1b}<>&#;-]{0,12}".prop_map(Value::String),
+            "[a-z0-9:/@. \u{1b}<>&#;é☕森-]{0,12}".prop_map(Value::String),
             Just(Value::String("2026-06-12T09:14:03Z".into())),
         ];
         let leaf = prop_oneof![

@@ -47,8 +47,11 @@ pub fn to_text(html: &str) -> String {
             }
             continue;
         }
-        let (piece, next) = match rest[1..].find('<') {
-            Some(at) => rest.split_at(at + 1),
+        // The first character is text even when it is a `<` that opens no
+        // tag; it may be several bytes long.
+        let first = rest.chars().next().map_or(1, char::len_utf8);
+        let (piece, next) = match rest[first..].find('<') {
+            Some(at) => rest.split_at(first + at),
             None => (rest, ""),
         };
         rest = next;
@@ -348,5 +351,15 @@ mod tests {
         // An entity may decode to a control character: kept raw, shown safely later.
         assert_eq!(to_text("a&#27;[31mb"), "a\u{1b}[31mb");
         assert_eq!(to_text("x<br><br>y"), "x\n\ny");
+    }
+
+    #[test]
+    fn text_runs_may_start_with_any_character() {
+        assert_eq!(to_text("<p>été</p>"), "été");
+        assert_eq!(to_text("Ça <b>marche</b> ☕<br>森"), "Ça marche ☕\n森");
+        assert_eq!(
+            to_text("<p>«<a href=\"https://x.example\">la doc</a>»</p>"),
+            "«la doc (https://x.example)»"
+        );
     }
 }
