@@ -12,9 +12,9 @@ use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Color;
 use tend::budget::Reading;
 use tend::demo::Demo;
-use tend::model::Platform;
+use tend::model::{ConversationState, Platform};
 use tend::queue::ListKind;
-use tend::tui::app::{Event, Mode};
+use tend::tui::app::{App, Event, Mode};
 
 fn screen(app: &tend::tui::app::App) -> String {
     rows(&render(app, 80, 24)).join("\n")
@@ -301,6 +301,21 @@ fn a_snoozed_conversation_comes_back_marked() {
         "the age cell says it: {}",
         marked[0]
     );
+    // Lists say what it is now: open again, not snoozed.
+    assert_eq!(back.state, ConversationState::Open);
+    let listed = |app: &mut App, filter: &str| {
+        key(app, KeyCode::Char('/'));
+        type_text(app, filter);
+        let found = app
+            .queue
+            .iter()
+            .find(|item| item.conversation_id == snoozed)
+            .map(|item| item.state);
+        key(app, KeyCode::Esc);
+        found
+    };
+    assert_eq!(listed(&mut app, "is:open"), Some(ConversationState::Open));
+    assert_eq!(listed(&mut app, "is:snoozed"), None);
 }
 
 #[test]

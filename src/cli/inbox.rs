@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::Context;
 use crate::budget::Days;
 use crate::config::Config;
-use crate::model::{ConversationState, rfc3339};
+use crate::model::rfc3339;
 use crate::priority::Factors;
 use crate::query::Query;
 use crate::queue::{self, Listing};
@@ -94,11 +94,7 @@ fn print_queue(
         args.limit.unwrap_or(usize::MAX),
     )?;
     if args.json {
-        let items: Vec<InboxItem> = listing
-            .items
-            .iter()
-            .map(|item| json_item(item, config, now))
-            .collect();
+        let items: Vec<InboxItem> = listing.items.iter().map(json_item).collect();
         crate::output::write_pretty(out, &items)?;
         return Ok(());
     }
@@ -109,21 +105,14 @@ fn print_queue(
     write_table(&listing, pace, room, now, out)
 }
 
-fn json_item(item: &QueueItem, config: &Config, now: DateTime<Utc>) -> InboxItem {
-    let assessment = item
-        .waiting_since
-        .map(|since| config.sla.assess(item.platform, since, now));
-    let waiting = item.waiting_since.is_some();
+fn json_item(item: &QueueItem) -> InboxItem {
+    let assessment = item.score.as_ref().map(|score| score.sla);
     InboxItem {
         thread_id: item.thread_id.clone(),
         platform: item.platform.to_string(),
         author_handle: item.author_handle.clone(),
         author_display_name: item.author_display_name.clone(),
-        state: if waiting {
-            ConversationState::Open.to_string()
-        } else {
-            item.state.to_string()
-        },
+        state: item.state.to_string(),
         waiting_since: item.waiting_since.map(rfc3339),
         due_at: assessment.map(|a| rfc3339(a.due_at)),
         sla_state: assessment.map(|a| a.state),

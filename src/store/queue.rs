@@ -41,7 +41,8 @@ pub struct QueueItem {
     pub conversation_id: i64,
     pub platform: Platform,
     pub thread_id: String,
-    /// As stored: a conversation back from a snooze is still `Snoozed` here.
+    /// A conversation back from a snooze is `Open` here (and `back_from_snooze`),
+    /// though the store keeps it snoozed until it is touched.
     pub state: ConversationState,
     /// When the conversation started waiting, if it waits.
     pub waiting_since: Option<DateTime<Utc>>,
@@ -106,13 +107,19 @@ pub(super) fn item_from_row(row: &rusqlite::Row<'_>, now: i64) -> rusqlite::Resu
     // Done and answered conversations keep no waiting time that means anything.
     let waits = matches!(state, ConversationState::Open)
         || (state == ConversationState::Snoozed && snoozed_until.is_some_and(|at| at <= now));
+    let back_from_snooze = waits && state == ConversationState::Snoozed;
     Ok(QueueItem {
         conversation_id: row.get(0)?,
         platform: platform.parse().unwrap_or(Platform::Other),
         thread_id: row.get(2)?,
-        state,
+        // Everything that lists it shows it open: it is waiting again.
+        state: if back_from_snooze {
+            ConversationState::Open
+        } else {
+            state
+        },
         waiting_since: waiting_since.filter(|_| waits).map(from_micros),
-        back_from_snooze: waits && state == ConversationState::Snoozed,
+        back_from_snooze,
         last_at: from_micros(row.get::<_, Option<i64>>(6)?.unwrap_or_default()),
         person_id: row.get(7)?,
         author_handle: row.get(8)?,
@@ -345,17 +352,22 @@ impl ListFilter<'_> {
     pub(super) fn conditions(&self, person: Author, now: DateTime<Utc>) -> Vec<String> {
         let mut conditions = Vec::new();
         if !self.states.is_empty() {
-            let states = quoted_list(self.states.iter().map(|s| s.as_str()));
             // A conversation back from a snooze is open, though stored as snoozed.
-            let back = if self.states.contains(&ConversationState::Open) {
-                format!(
-                    " OR (c.state = 'snoozed' AND c.snoozed_until <= {})",
-                    to_micros(now)
-                )
-            } else {
-                String::new()
-            };
-            conditions.push(format!("(c.state IN ({states}){back})"));
+            let back = format!("c.snoozed_until <= {}", to_micros(now));
+            let states: Vec<String> = self
+                .states
+                .iter()
+                .map(|state| match state {
+                    ConversationState::Open => {
+                        format!("c.state = 'open' OR (c.state = 'snoozed' AND {back})")
+                    }
+                    ConversationState::Snoozed => {
+                        format!("(c.state = 'snoozed' AND NOT coalesce({back}, 0))")
+                    }
+                    other => format!("c.state = '{}'", other.as_str()),
+                })
+                .collect();
+            conditions.push(format!("({})", states.join(" OR ")));
         }
         if !self.platforms.is_empty() {
             let platforms = quoted_list(self.platforms.iter().map(|p| p.as_str()));

@@ -92,7 +92,7 @@ fn item_line<'a>(
         (Some(SlaState::Overdue), _) => "!",
         (Some(_), _) if item.back_from_snooze => "↺",
         (None, ConversationState::Answered | ConversationState::Done) => "✓",
-        (None, ConversationState::Snoozed) if !item.back_from_snooze => "z",
+        (None, ConversationState::Snoozed) => "z",
         _ => " ",
     };
     let mark = if item.back_from_snooze && mark == "!" {
