@@ -34,15 +34,20 @@ pub enum Relationship {
 }
 
 impl Relationship {
+    /// The relationships a tag names.
+    pub const TAGGED: [Relationship; 4] = [
+        Relationship::Customer,
+        Relationship::Vip,
+        Relationship::Lead,
+        Relationship::Advocate,
+    ];
+
     #[must_use]
     pub fn of_tag(tag: &str) -> Relationship {
-        match tag {
-            "customer" => Relationship::Customer,
-            "vip" => Relationship::Vip,
-            "lead" => Relationship::Lead,
-            "advocate" => Relationship::Advocate,
-            _ => Relationship::None,
-        }
+        Relationship::TAGGED
+            .into_iter()
+            .find(|relationship| relationship.label() == Some(tag))
+            .unwrap_or(Relationship::None)
     }
 
     fn signal(self) -> f64 {
@@ -55,7 +60,9 @@ impl Relationship {
         }
     }
 
-    fn label(self) -> Option<&'static str> {
+    /// The tag that names it.
+    #[must_use]
+    pub fn label(self) -> Option<&'static str> {
         match self {
             Relationship::Customer => Some("customer"),
             Relationship::Vip => Some("vip"),

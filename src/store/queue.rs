@@ -169,10 +169,14 @@ impl Store {
 
     /// The strongest relationship tag of every person who has one.
     pub fn relationships(&self) -> Result<HashMap<i64, Relationship>> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT person_id, tag FROM person_tags
-             WHERE tag IN ('customer', 'vip', 'lead', 'advocate')",
-        )?;
+        let tags = quoted_list(
+            Relationship::TAGGED
+                .into_iter()
+                .filter_map(Relationship::label),
+        );
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT person_id, tag FROM person_tags WHERE tag IN ({tags})"
+        ))?;
         let mut strongest = HashMap::new();
         let rows = statement.query_map([], |row| {
             Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))

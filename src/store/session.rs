@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::json;
@@ -138,10 +138,12 @@ fn record_action(
     (conversation, person, message): (Option<i64>, Option<i64>, Option<i64>),
     before: Option<&Before>,
     detail: &serde_json::Value,
+    spent: Option<Duration>,
 ) -> Result<()> {
     tx.execute(
-        "INSERT INTO actions (at, kind, conversation_id, person_id, message_id, prev_state, prev_snoozed_until, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO actions (at, kind, conversation_id, person_id, message_id, prev_state, prev_snoozed_until, detail,
+                              active_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             to_micros(at),
             kind,
@@ -151,20 +153,22 @@ fn record_action(
             before.map(|b| b.state.clone()),
             before.and_then(|b| b.snoozed_until),
             detail.to_string(),
+            // The active time spent on it: the pace comes from it.
+            spent.map(|spent| i64::try_from(spent.as_millis()).unwrap_or(i64::MAX)),
         ],
     )?;
     Ok(())
 }
 
-/// The active time spent on the action just recorded (the pace comes from it).
-fn record_spent(tx: &Transaction<'_>, spent: Option<Duration>) -> Result<()> {
-    if let Some(spent) = spent {
-        tx.execute(
-            "UPDATE actions SET active_ms = ?1 WHERE id = last_insert_rowid()",
-            [i64::try_from(spent.as_millis()).unwrap_or(i64::MAX)],
-        )?;
+/// The words a reply adds to the completions: what `reply` counts and an
+/// undo takes back.
+fn reply_terms(text: &str, my_handle: Option<&str>) -> super::terms::TermCounter {
+    let mut terms = super::terms::TermCounter::default();
+    terms.add(text);
+    if let Some(handle) = my_handle {
+        terms.add(handle);
     }
-    Ok(())
+    terms
 }
 
 impl Store {
@@ -343,12 +347,7 @@ impl Store {
         )?;
         let message = tx.last_insert_rowid();
         super::index_text(&tx, message - 1, message)?;
-        let mut terms = super::terms::TermCounter::default();
-        terms.add(text);
-        if let Some(handle) = my_handle {
-            terms.add(handle);
-        }
-        terms.write(&tx)?;
+        reply_terms(text, my_handle).write(&tx)?;
         let people = settle(
             &tx,
             conversation,
@@ -369,8 +368,8 @@ impl Store {
             (Some(conversation), None, Some(message)),
             Some(&before),
             &json!({}),
+            spent,
         )?;
-        record_spent(&tx, spent)?;
         tx.commit()?;
         Ok(message)
     }
@@ -399,8 +398,8 @@ impl Store {
             (Some(conversation), None, None),
             Some(&before),
             &detail,
+            spent,
         )?;
-        record_spent(&tx, spent)?;
         tx.commit()?;
         Ok(())
     }
@@ -426,6 +425,7 @@ impl Store {
             (Some(conversation), None, None),
             Some(&before),
             &detail,
+            None,
         )?;
         tx.commit()?;
         Ok(())
@@ -474,6 +474,7 @@ impl Store {
                 (None, Some(person), None),
                 None,
                 &json!({ "tag": tag }),
+                None,
             )?;
         }
         tx.commit()?;
@@ -501,6 +502,7 @@ impl Store {
             (None, Some(person), None),
             None,
             &json!({ "previous": previous }),
+            None,
         )?;
         tx.commit()?;
         Ok(())
@@ -532,7 +534,13 @@ impl Store {
             return Ok(None);
         };
         let detail: serde_json::Value = serde_json::from_str(&detail)?;
-        let tag = || detail["tag"].as_str().unwrap_or_default().to_owned();
+        let field = |name: &str| {
+            detail[name]
+                .as_str()
+                .map(str::to_owned)
+                .with_context(|| format!("action {id} ({kind}) has no {name} to restore"))
+        };
+        let tag = || field("tag");
         let restore_state = |tx: &Transaction<'_>, conversation: i64| -> Result<()> {
             tx.execute(
                 "UPDATE conversations SET state = ?2, snoozed_until = ?3 WHERE id = ?1",
@@ -570,25 +578,25 @@ impl Store {
             ("tagged", _, Some(person)) => {
                 tx.execute(
                     "DELETE FROM person_tags WHERE person_id = ?1 AND tag = ?2",
-                    params![person, tag()],
+                    params![person, tag()?],
                 )?;
                 Undone::Tag {
                     person_id: person,
-                    tag: tag(),
+                    tag: tag()?,
                 }
             }
             ("untagged", _, Some(person)) => {
                 tx.execute(
                     "INSERT OR IGNORE INTO person_tags (person_id, tag) VALUES (?1, ?2)",
-                    params![person, tag()],
+                    params![person, tag()?],
                 )?;
                 Undone::Untag {
                     person_id: person,
-                    tag: tag(),
+                    tag: tag()?,
                 }
             }
             ("noted", _, Some(person)) => {
-                let previous = detail["previous"].as_str().unwrap_or_default();
+                let previous = field("previous")?;
                 tx.execute(
                     "UPDATE people SET note = ?2 WHERE id = ?1",
                     params![person, previous],
@@ -614,17 +622,18 @@ fn unstore_reply(
     message: i64,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let text: Option<String> = tx
+    let reply: Option<(String, Option<String>)> = tx
         .query_row(
-            "SELECT text FROM messages WHERE id = ?1",
+            "SELECT text, author_handle FROM messages WHERE id = ?1",
             [message],
-            |row| row.get(0),
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .optional()?;
-    let Some(text) = text else {
+    let Some((text, my_handle)) = reply else {
         return Ok(());
     };
     super::unindex_text(tx, message)?;
+    reply_terms(&text, my_handle.as_deref()).remove(tx)?;
     tx.execute(
         "UPDATE actions SET message_id = NULL WHERE message_id = ?1",
         [message],
@@ -772,7 +781,8 @@ mod tests {
             rows("SELECT id, conversation_id, direction, text FROM messages ORDER BY id"),
             rows("SELECT conversation_id, text FROM drafts ORDER BY conversation_id"),
             rows("SELECT * FROM person_tags ORDER BY person_id, tag"),
-            rows("SELECT id, note FROM people ORDER BY id"),
+            rows("SELECT id, note, exchanges FROM people ORDER BY id"),
+            rows("SELECT * FROM terms ORDER BY term"),
             rows("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'text' ORDER BY rowid"),
         ]
         .concat()

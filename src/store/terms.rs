@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use anyhow::Result;
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
 
@@ -51,6 +51,23 @@ impl TermCounter {
         )?;
         for (term, seen) in self.counts {
             statement.execute(params![term, seen])?;
+        }
+        Ok(())
+    }
+
+    /// Takes the counted words back out (an undone reply): a word no
+    /// message holds any more is no longer offered.
+    pub(super) fn remove(self, tx: &Transaction<'_>) -> Result<()> {
+        let mut lower =
+            tx.prepare_cached("UPDATE terms SET seen = seen - ?2 WHERE term = ?1 RETURNING seen")?;
+        let mut forget = tx.prepare_cached("DELETE FROM terms WHERE term = ?1")?;
+        for (term, seen) in self.counts {
+            let left: Option<i64> = lower
+                .query_row(params![term, seen], |row| row.get(0))
+                .optional()?;
+            if left.is_some_and(|left| left <= 0) {
+                forget.execute([term])?;
+            }
         }
         Ok(())
     }
