@@ -203,7 +203,9 @@ fn carry_out(
             // OSC 52: the terminal puts it on the clipboard, also over SSH.
             let encoded = base64::engine::general_purpose::STANDARD.encode(text);
             let mut out = std::io::stdout();
-            let _ = write!(out, "\x1b]52;c;{encoded}\x07").and_then(|()| out.flush());
+            if let Err(err) = write!(out, "\x1b]52;c;{encoded}\x07").and_then(|()| out.flush()) {
+                app.status = Some(format!("Could not copy: {err}"));
+            }
         }
         Effect::OpenUrl(url) => {
             app.status = Some(match open_url(&url) {

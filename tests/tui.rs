@@ -242,6 +242,21 @@ fn drafts_are_kept_when_leaving_and_saved_on_the_clock() {
     )))
     .unwrap();
     assert_eq!(saved(), 1, "saved by the clock, before leaving the box");
+    // A key that changes nothing (delete at the end) writes nothing.
+    let written_at = || {
+        demo_count(
+            &dir,
+            "SELECT updated_at FROM drafts WHERE text = 'half a thought'",
+        )
+    };
+    let first = written_at();
+    key(&mut app, KeyCode::Delete);
+    app.update(Event::Tick(Reading::new(
+        now() + chrono::Duration::seconds(6),
+        Duration::from_secs(6),
+    )))
+    .unwrap();
+    assert_eq!(written_at(), first);
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('k'));

@@ -4,9 +4,7 @@
 //! process (clipboard, browser, `$EDITOR`) goes back to the loop as `Effect`s.
 
 use anyhow::Result;
-use chrono::{
-    DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday,
-};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -717,7 +715,7 @@ impl App {
                     .set_note(person, editor.text().trim(), self.now)?;
                 self.status = Some("Note saved.".into());
                 // A note orders nothing: only the person's card is read again.
-                self.load_detail()?;
+                self.reload_person(person)?;
             }
             self.mode = Mode::Browse;
         } else {
@@ -745,8 +743,7 @@ impl App {
                         typing: None,
                     }
                 }
-                // A stray key must not answer the budget prompt; esc does,
-                // and quitting still quits.
+                // Any other key closes the menu.
                 Pick::Cancel => self.mode = Mode::Browse,
                 Pick::Chosen(chosen) if chosen == last => {
                     self.mode = Mode::Menu {
@@ -988,7 +985,6 @@ impl App {
 
     fn undo(&mut self) -> Result<()> {
         let undone = self.store.undo_last(self.session_start, self.now)?;
-        self.read_pace()?;
         self.status = Some(match &undone {
             None => "Nothing to undo in this session.".into(),
             Some(Undone::Reply { .. }) => "Undid the reply: it is a draft again.".into(),
@@ -998,6 +994,7 @@ impl App {
             Some(Undone::Untag { tag, .. }) => format!("Put the tag {tag} back."),
             Some(Undone::Note { .. }) => "Undid the note change.".into(),
         });
+        let pace_changed = matches!(undone, Some(Undone::Reply { .. } | Undone::Done { .. }));
         // A conversation that comes back into the queue is selected again.
         let (count, conversation) = match undone {
             None => return Ok(()),
@@ -1015,13 +1012,10 @@ impl App {
         if let Some(count) = count {
             *count = count.saturating_sub(1);
         }
-        match conversation {
-            Some(id) => {
-                self.refresh(None)?;
-                self.select_conversation(id)
-            }
-            None => self.refresh(Some(self.selected)),
+        if pace_changed {
+            self.read_pace()?;
         }
+        self.refresh_to(conversation, Some(self.selected))
     }
 
     /// Where the panes are at the current size, as the view draws them.
@@ -1094,6 +1088,18 @@ impl App {
 
     /// Wraps the right pane's text for the thread's current width, when it
     /// changed (the reply box changes the thread's height only).
+    /// Reads the selected person's card again (a note changed), keeping the
+    /// thread, the scroll and the reply box as they are.
+    fn reload_person(&mut self, person: i64) -> Result<()> {
+        let card = self.store.person(person)?;
+        if let Some(detail) = &mut self.detail {
+            detail.person = Some(card);
+            detail.lines.clear();
+        }
+        self.wrap_detail();
+        Ok(())
+    }
+
     fn wrap_detail(&mut self) {
         let width = self.areas().thread.width;
         if let Some(detail) = &mut self.detail
@@ -1185,23 +1191,16 @@ impl App {
         Ok(())
     }
 
-    fn select_conversation(&mut self, conversation: i64) -> Result<()> {
-        if let Some(index) = self
-            .queue
-            .iter()
-            .position(|item| item.conversation_id == conversation)
-        {
-            self.selected = index;
-            self.load_detail()?;
-            self.keep_selection_visible();
-        }
-        Ok(())
-    }
-
     /// Re-reads the list. The selection stays on the same row of the list
     /// (conversation, or matching message) when it is still there, else on
     /// the same row (the next item), never the top.
     fn refresh(&mut self, keep_row: Option<usize>) -> Result<()> {
+        self.refresh_to(None, keep_row)
+    }
+
+    /// A refresh that selects `conversation` when it is listed (an undo
+    /// brings one back).
+    fn refresh_to(&mut self, conversation: Option<i64>, keep_row: Option<usize>) -> Result<()> {
         let current = self.selected_item().map(row_key);
         self.read_list()?;
         if self.list_kind != ListKind::Queue {
@@ -1210,8 +1209,15 @@ impl App {
             self.open_total = counts.waiting;
             self.overdue_total = counts.overdue;
         }
-        let row = current
-            .and_then(|key| self.queue.iter().position(|item| row_key(item) == key))
+        let row = conversation
+            .and_then(|id| {
+                self.queue
+                    .iter()
+                    .position(|item| item.conversation_id == id)
+            })
+            .or_else(|| {
+                current.and_then(|key| self.queue.iter().position(|item| row_key(item) == key))
+            })
             .or(keep_row)
             .unwrap_or(self.selected);
         self.selected = row.min(self.queue.len().saturating_sub(1));
@@ -1349,11 +1355,9 @@ impl App {
             KeyCode::PageDown => self.select(self.selected.saturating_add(10))?,
             KeyCode::PageUp => self.select(self.selected.saturating_sub(10))?,
             _ => {
-                let before = editor.text();
-                edit(&mut editor, key);
                 // A key that changed nothing (backspace in an empty box)
                 // leaves the list and the selection alone.
-                if editor.text() != before {
+                if edit(&mut editor, key) {
                     error = self.search_for(&editor)?;
                 }
             }
@@ -1598,41 +1602,36 @@ fn pick(key: KeyEvent, choice: usize, len: usize) -> Pick {
 fn edit(editor: &mut Editor, key: KeyEvent) -> bool {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let alt = key.modifiers.contains(KeyModifiers::ALT);
-    let (moved, changed) = (false, true);
-    let result = match key.code {
-        KeyCode::Char('w') if ctrl => (editor.delete_word_back(), changed),
-        KeyCode::Char('b') if alt => (editor.word_left(), moved),
-        KeyCode::Char('f') if alt => (editor.word_right(), moved),
-        KeyCode::Char('a') if ctrl => (editor.home(), moved),
-        KeyCode::Char(c) if !ctrl && !alt => (editor.insert_char(c), changed),
-        KeyCode::Enter => (editor.newline(), changed),
-        KeyCode::Tab => (editor.insert_char('\t'), changed),
-        KeyCode::Backspace if ctrl || alt => (editor.delete_word_back(), changed),
-        KeyCode::Backspace => (editor.backspace(), changed),
-        KeyCode::Delete => (editor.delete(), changed),
-        KeyCode::Left if ctrl || alt => (editor.word_left(), moved),
-        KeyCode::Right if ctrl || alt => (editor.word_right(), moved),
-        KeyCode::Left => (editor.left(), moved),
-        KeyCode::Right => (editor.right(), moved),
-        KeyCode::Up => (editor.up(), moved),
-        KeyCode::Down => (editor.down(), moved),
-        KeyCode::Home => (editor.home(), moved),
-        KeyCode::End => (editor.end(), moved),
-        _ => ((), moved),
-    };
-    result.1
+    let edits = editor.edits();
+    match key.code {
+        KeyCode::Char('w') if ctrl => editor.delete_word_back(),
+        KeyCode::Char('b') if alt => editor.word_left(),
+        KeyCode::Char('f') if alt => editor.word_right(),
+        KeyCode::Char('a') if ctrl => editor.home(),
+        KeyCode::Char(c) if !ctrl && !alt => editor.insert_char(c),
+        KeyCode::Enter => editor.newline(),
+        KeyCode::Tab => editor.insert_char('\t'),
+        KeyCode::Backspace if ctrl || alt => editor.delete_word_back(),
+        KeyCode::Backspace => editor.backspace(),
+        KeyCode::Delete => editor.delete(),
+        KeyCode::Left if ctrl || alt => editor.word_left(),
+        KeyCode::Right if ctrl || alt => editor.word_right(),
+        KeyCode::Left => editor.left(),
+        KeyCode::Right => editor.right(),
+        KeyCode::Up => editor.up(),
+        KeyCode::Down => editor.down(),
+        KeyCode::Home => editor.home(),
+        KeyCode::End => editor.end(),
+        _ => {}
+    }
+    editor.edits() != edits
 }
 
 /// Monday 09:00 local time, at least a day away.
 fn next_monday_morning<Tz: TimeZone>(now: DateTime<Utc>, zone: &Tz) -> DateTime<Utc> {
     let today = now.with_timezone(zone).date_naive();
-    let days = 7 - i64::from(today.weekday().num_days_from_monday());
-    let monday = today
-        + Duration::days(if today.weekday() == Weekday::Mon {
-            7
-        } else {
-            days
-        });
+    // 7 on a Monday: the next one, not this morning.
+    let monday = today + Duration::days(7 - i64::from(today.weekday().num_days_from_monday()));
     let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN);
     zone.from_local_datetime(&monday.and_time(nine))
         .earliest()

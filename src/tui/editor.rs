@@ -46,6 +46,9 @@ pub struct Editor {
     /// Display column that up and down aim for, so that passing through a
     /// short line does not pull the cursor left for good.
     goal: Option<usize>,
+    /// How many edits the text has had: a key that changed nothing (backspace
+    /// at the start) leaves it, so callers need not compare the text.
+    edits: u64,
 }
 
 /// Which way to move a cursor that an edit left inside a grapheme cluster
@@ -77,6 +80,7 @@ impl Editor {
             row,
             col,
             goal: None,
+            edits: 0,
         }
     }
 
@@ -112,6 +116,12 @@ impl Editor {
     /// Types one character: `'\n'` starts a new line, `'\r'` is ignored (a
     /// terminal may send it for Enter alongside `'\n'`), `'\t'` inserts four
     /// spaces and other control characters are ignored.
+    /// Changes with every edit of the text (see `edits`).
+    #[must_use]
+    pub fn edits(&self) -> u64 {
+        self.edits
+    }
+
     pub fn insert_char(&mut self, c: char) {
         if c != '\r' {
             self.insert_str(c.encode_utf8(&mut [0; 4]));
@@ -361,6 +371,7 @@ impl Editor {
     /// Restores the grapheme-boundary invariant and forgets the goal column.
     fn after_edit(&mut self, snap: Snap) {
         self.goal = None;
+        self.edits = self.edits.wrapping_add(1);
         let line = self.line();
         let bounds = boundaries(line);
         if !bounds.contains(&self.col) {

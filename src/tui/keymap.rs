@@ -26,11 +26,6 @@ macro_rules! commands {
             pub const ALL: &'static [Command] = &[$(Command::$variant),+];
 
             #[must_use]
-            pub fn name(self) -> &'static str {
-                match self { $(Command::$variant => $name),+ }
-            }
-
-            #[must_use]
             pub fn help(self) -> &'static str {
                 match self { $(Command::$variant => $help),+ }
             }

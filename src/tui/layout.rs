@@ -110,16 +110,14 @@ fn inside(area: Rect) -> Rect {
 pub fn list_rows(offset: usize, len: usize, divider: Option<usize>, height: usize) -> Vec<ListRow> {
     let mut rows = Vec::with_capacity(height);
     let mut index = offset;
-    while rows.len() < height && index <= len {
-        if divider == Some(index) && index < len {
+    while rows.len() < height && index < len {
+        if divider == Some(index) {
             rows.push(ListRow::Divider);
             if rows.len() == height {
                 break;
             }
         }
-        if index < len {
-            rows.push(ListRow::Item(index));
-        }
+        rows.push(ListRow::Item(index));
         index += 1;
     }
     rows
