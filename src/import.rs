@@ -377,33 +377,12 @@ fn detect(source: &mut Source<'_>) -> std::io::Result<Detected> {
         blanks.extend_from_slice(chunk);
         source.reader.consume(read);
     };
-    let email = first.is_some() && {
-        let chunk = source.reader.fill_buf()?;
-        let start = chunk
-            .iter()
-            .position(|b| !b.is_ascii_whitespace())
-            .unwrap_or(0);
-        mbox::recognizes(&chunk[start..])
-    };
-    // An X archive's files are JavaScript: `window.YTD.tweets.part0 = [`.
-    let archive = first == Some(b'w') && {
-        let chunk = source.reader.fill_buf()?;
-        let start = chunk
-            .iter()
-            .position(|b| !b.is_ascii_whitespace())
-            .unwrap_or(0);
-        chunk[start..].starts_with(b"window.")
-    };
+    let chunk = source.reader.fill_buf()?;
+    let head = chunk.trim_ascii_start();
+    let email = first.is_some() && mbox::recognizes(head);
+    let archive = first == Some(b'w') && x::is_wrapped(head);
     let first_line_is_a_record = first == Some(b'{') && {
-        let chunk = source.reader.fill_buf()?;
-        let start = chunk
-            .iter()
-            .position(|b| !b.is_ascii_whitespace())
-            .unwrap_or(0);
-        let line = chunk[start..]
-            .split(|&b| b == b'\n')
-            .next()
-            .unwrap_or_default();
+        let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
         // A whole object on the first line is a record of the generic
         // format, unless a platform importer knows it (a page saved on one
         // line): a record with a mistake still gets the JSONL reader's

@@ -161,10 +161,7 @@ fn with_links(text: &str, facets: Option<&Value>) -> String {
                     let link = feature.get("$type")?.as_str()? == "app.bsky.richtext.facet#link";
                     link.then(|| feature.get("uri")?.as_str())?
                 })?;
-            let bare = uri
-                .trim_start_matches("https://")
-                .trim_start_matches("http://")
-                .trim_start_matches("www.");
+            let bare = super::html::bare_address(uri);
             (!bare.starts_with(shown.trim_end_matches(['…', '.'])) || shown.ends_with('…'))
                 .then(|| (end, format!(" ({uri})")))
         })

@@ -79,19 +79,20 @@ fn link_text(href: &str, quiet: bool, text: &str) -> String {
     if quiet || href.is_empty() {
         return text;
     }
-    let bare = |url: &str| {
-        url.trim_start_matches("https://")
-            .trim_start_matches("http://")
-            .trim_start_matches("www.")
-            .trim_end_matches('/')
-            .to_owned()
-    };
+    let bare = |url: &str| bare_address(url).trim_end_matches('/').to_owned();
     let shown = bare(text.trim_end_matches('…'));
     if text.is_empty() || bare(href).starts_with(&shown) {
         href.to_owned()
     } else {
         format!("{text} ({href})")
     }
+}
+
+/// An address as platforms show it in text: without `https://` and `www.`.
+pub(super) fn bare_address(url: &str) -> &str {
+    url.trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_start_matches("www.")
 }
 
 /// Text being built: paragraph and line breaks are added lazily so that

@@ -111,10 +111,11 @@ fn unquote_into(line: &[u8], message: &mut Vec<u8>) {
 /// `From <sender> <asctime>`: a time (`10:00:12`) and a four-digit year at
 /// the end (after an optional zone), as mbox writers put it.
 fn is_separator(line: &[u8]) -> bool {
-    let Ok(line) = std::str::from_utf8(line) else {
+    // Most lines after a blank one are text: the cheap test first.
+    let Some(rest) = line.strip_prefix(b"From ") else {
         return false;
     };
-    let Some(rest) = line.strip_prefix("From ") else {
+    let Ok(rest) = std::str::from_utf8(rest) else {
         return false;
     };
     let words: Vec<&str> = rest.split_whitespace().collect();

@@ -49,10 +49,7 @@ pub fn document(name: &str, reader: &mut dyn Read) -> Result<Value, ImportError>
         }));
     }
     // An X archive's file wraps its JSON in `window.YTD.<name>.part<N> = `.
-    let json = std::str::from_utf8(&bytes)
-        .ok()
-        .and_then(super::x::json_part)
-        .map_or(&bytes[..], str::as_bytes);
+    let json = super::x::json_part(&bytes).unwrap_or(&bytes);
     serde_json::from_slice(json).map_err(|err| {
         ImportError::File(BadRecord {
             location: format!("{name}:{}:{}", err.line(), err.column()),

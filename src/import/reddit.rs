@@ -82,17 +82,20 @@ fn thing(data: &Map<String, Value>, kind: &str, path: &str) -> Result<NewMessage
     let author = optional_str(data, "author").filter(|author| author != "[deleted]");
     let decoded = |key: &str| optional_str(data, key).map(|text| decode_entities(&text));
     let (message_kind, thread, title, url) = if kind == "t4" {
-        let id = optional_str(data, "id").unwrap_or_default();
+        // `t4_<id>`: the name, which every thing has, holds the id.
+        let id = name.strip_prefix("t4_").unwrap_or(&name);
         (
             Kind::Dm,
             optional_str(data, "first_message_name"),
             decoded("subject"),
-            format!("https://www.reddit.com/message/messages/{id}"),
+            Some(format!("https://www.reddit.com/message/messages/{id}")),
         )
     } else {
-        let context = optional_str(data, "context").unwrap_or_default();
+        let context = optional_str(data, "context");
         // `/r/<sub>/comments/<link>/<slug>/<id>/`: the post is the thread.
         let link = context
+            .as_deref()
+            .unwrap_or_default()
             .split('/')
             .skip_while(|part| *part != "comments")
             .nth(1)
@@ -102,7 +105,7 @@ fn thing(data: &Map<String, Value>, kind: &str, path: &str) -> Result<NewMessage
             if mention { Kind::Mention } else { Kind::Reply },
             link,
             decoded("link_title"),
-            format!("https://www.reddit.com{context}"),
+            context.map(|context| format!("https://www.reddit.com{context}")),
         )
     };
     Ok(NewMessage {
@@ -120,7 +123,7 @@ fn thing(data: &Map<String, Value>, kind: &str, path: &str) -> Result<NewMessage
         author_id: optional_str(data, "author_fullname"),
         author_handle: author,
         title,
-        url: Some(url),
+        url,
         source_account: optional_str(data, "dest"),
         direction: None,
         author_followers: None,

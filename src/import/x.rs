@@ -15,15 +15,26 @@ use super::platform::{Found, Records, field_str, optional_str, timestamp_at};
 use crate::model::{Direction, Kind, Platform};
 use crate::store::NewMessage;
 
+/// Whether a file (from its first non-blank byte) is an archive's
+/// JavaScript: `window.YTD.tweets.part0 = [`.
+#[must_use]
+pub fn is_wrapped(bytes: &[u8]) -> bool {
+    bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(bytes)
+        .trim_ascii_start()
+        .starts_with(b"window.")
+}
+
 /// The JSON inside an archive file: everything after the first `=`.
 #[must_use]
-pub fn json_part(text: &str) -> Option<&str> {
-    let text = text.trim_start_matches('\u{feff}').trim_start();
-    if !text.starts_with("window.") {
+pub fn json_part(bytes: &[u8]) -> Option<&[u8]> {
+    if !is_wrapped(bytes) {
         return None;
     }
-    let (_, json) = text.split_once('=')?;
-    Some(json.trim().trim_end_matches(';'))
+    let equals = bytes.iter().position(|&b| b == b'=')?;
+    let json = bytes[equals + 1..].trim_ascii();
+    Some(json.strip_suffix(b";").unwrap_or(json))
 }
 
 /// Items of `tweets.js` (`tweet`) or `direct-messages.js` (`dmConversation`).
@@ -222,9 +233,15 @@ mod tests {
 
     #[test]
     fn the_archive_wrapper_is_taken_off() {
-        assert_eq!(json_part("window.YTD.tweets.part0 = [1];\n"), Some("[1]"));
-        assert_eq!(json_part("\u{feff}window.YTD.x.part1 =[]"), Some("[]"));
-        assert_eq!(json_part("[1]"), None);
+        assert_eq!(
+            json_part(b"window.YTD.tweets.part0 = [1];\n"),
+            Some(&b"[1]"[..])
+        );
+        assert_eq!(
+            json_part("\u{feff}window.YTD.x.part1 =[]".as_bytes()),
+            Some(&b"[]"[..])
+        );
+        assert_eq!(json_part(b"[1]"), None);
     }
 
     #[test]

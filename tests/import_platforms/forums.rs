@@ -111,7 +111,8 @@ fn reddit_mentions_replies_and_messages_with_entities_decoded() {
     let mut listing = fixture_json("reddit_inbox.json");
     let mut reply = listing["data"]["children"][2].clone();
     reply["data"]["name"] = json!("t4_2k9f0xr");
-    reply["data"]["id"] = json!("2k9f0xr");
+    // No id: the name says it.
+    reply["data"].as_object_mut().unwrap().remove("id");
     reply["data"]["parent_id"] = json!("t4_2k9f0xq");
     reply["data"]["first_message_name"] = json!("t4_2k9f0xq");
     reply["data"]["created_utc"] = json!(1_781_250_900.0);
@@ -122,6 +123,11 @@ fn reddit_mentions_replies_and_messages_with_entities_decoded() {
         .as_array_mut()
         .unwrap()
         .push(json!({"kind": "t3", "data": {}}));
+    // A comment without its context has no address rather than a wrong one.
+    listing["data"]["children"][1]["data"]
+        .as_object_mut()
+        .unwrap()
+        .remove("context");
     let fresh = Home::new();
     let file = fresh.write("nested.json", serde_json::to_vec(&listing).unwrap());
     let report = fresh.import_report(&file, &[]);
@@ -134,6 +140,16 @@ fn reddit_mentions_replies_and_messages_with_entities_decoded() {
     assert_eq!(
         fresh.count("SELECT message_count FROM conversations WHERE thread_key = 't4_2k9f0xq'"),
         2
+    );
+    assert_eq!(
+        fresh.text("SELECT url FROM messages WHERE external_id = 't4_2k9f0xr'"),
+        "https://www.reddit.com/message/messages/2k9f0xr"
+    );
+    assert_eq!(
+        fresh.count(
+            "SELECT count(*) FROM messages WHERE external_id = 't1_n7xq2ka' AND url IS NULL"
+        ),
+        1
     );
     // A time past the year 9999 is refused, as the generic format refuses it.
     let mut future = fixture_json("reddit_inbox.json");
