@@ -116,7 +116,7 @@ fn set_changes_the_budget_from_today_on_and_past_days_keep_theirs() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "From today on, the budget is 45:00 a day.\nSaturday 13 June 2026",
+            "From today on, the budget is 45 min a day.\nSaturday 13 June 2026",
         ));
     assert_eq!(budget(&home)["budget_seconds"], 2700);
     let tomorrow = "2026-06-14T12:00:00Z";
@@ -150,7 +150,7 @@ fn weekday_overrides_keep_their_days_after_a_set() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "the budget is 20:00 a day. [budget.weekdays] still decides sat, sun.",
+            "the budget is 20 min a day. [budget.weekdays] still decides sat, sun.",
         ));
     assert_eq!(budget(&home)["budget_seconds"], 1200);
     assert_eq!(

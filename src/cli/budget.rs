@@ -1,7 +1,6 @@
 //! `tend budget`: today's budget, the time used and left, overtime and pace;
 //! `tend budget set` changes the budget from today on.
 
-use std::fmt::Write as _;
 use std::io::Write;
 
 use anyhow::{Result, anyhow};
@@ -11,6 +10,7 @@ use serde::Serialize;
 use super::Context;
 use crate::budget::{self, DayBudget, Days};
 use crate::config::Config;
+use crate::queue;
 
 #[derive(Debug, Args)]
 pub struct BudgetArgs {
@@ -56,29 +56,28 @@ pub(super) fn run(args: &BudgetArgs, context: &Context<'_>, out: &mut dyn Write)
     let now = context.clock.now();
     let days = Days::new(context.clock.zone(), config.budget.day_starts_at.0);
     let today = days.day_of(now);
-    if let Some(BudgetAction::Set { amount }) = &args.action {
+    let store = if let Some(BudgetAction::Set { amount }) = &args.action {
         // Checked before the store is opened: bad input changes nothing.
         let seconds = budget::parse_amount(amount).map_err(|why| anyhow!("budget set: {why}"))?;
-        context
-            .store()?
-            .set_budget(today, seconds, &config.budget, now)?;
+        let mut store = context.store()?;
+        store.set_budget(today, seconds, &config.budget, now)?;
         if !args.json {
-            let mut note = format!(
+            write!(
+                out,
                 "From today on, the budget is {} a day.",
-                budget::clock(std::time::Duration::from_secs(seconds.unsigned_abs()))
-            );
+                queue::minutes(std::time::Duration::from_secs(seconds.unsigned_abs()))
+            )?;
             let kept = budget::overridden_weekdays(&config.budget.weekdays);
             if !kept.is_empty() {
-                let _ = write!(
-                    note,
-                    " [budget.weekdays] still decides {}.",
-                    kept.join(", ")
-                );
+                write!(out, " [budget.weekdays] still decides {}.", kept.join(", "))?;
             }
-            writeln!(out, "{note}")?;
+            writeln!(out)?;
         }
-    }
-    let (day, (pace, samples)) = match context.existing_store()? {
+        Some(store)
+    } else {
+        context.existing_store()?
+    };
+    let (day, (pace, samples)) = match store {
         Some(store) => (
             store.day_budget(today, today, &config.budget)?,
             store.pace(now)?,
@@ -109,7 +108,10 @@ pub(super) fn run(args: &BudgetArgs, context: &Context<'_>, out: &mut dyn Write)
     let pace_note = if samples == 0 {
         "per conversation (no history yet)".to_owned()
     } else {
-        format!("per conversation (median of {samples} in 30 days)")
+        format!(
+            "per conversation (median of {samples} in {} days)",
+            budget::PACE_DAYS
+        )
     };
     for (label, value) in [
         ("budget", budget::clock(day.budget)),

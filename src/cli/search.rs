@@ -85,7 +85,7 @@ pub(super) fn run(args: &SearchArgs, context: &Context<'_>, out: &mut dyn Write)
         crate::output::write_pretty(out, &found)?;
         return Ok(());
     }
-    let count = listing.matching.max(listing.items.len());
+    let count = listing.matching;
     let what = match (listing.kind, count) {
         (ListKind::Search, 1) => "message",
         (ListKind::Search, _) => "messages",
