@@ -49,7 +49,7 @@ pub fn read(document: &Value, records: &mut Records<'_>) {
             };
             let found = match notification {
                 Value::Object(notification) => post(notification, "record", &path, kind),
-                _ => Err(Found::missing(&path)),
+                other => Err(Found::not_an_object(&path, Some(other))),
             };
             records.add(found);
         }

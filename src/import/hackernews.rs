@@ -29,7 +29,7 @@ pub fn read(document: &Value, records: &mut Records<'_>) {
     for (index, hit) in hits.into_iter().flatten().enumerate() {
         let path = format!("hits[{index}]");
         let Value::Object(hit) = hit else {
-            records.add(Err(Found::missing(&path)));
+            records.add(Err(Found::not_an_object(&path, Some(hit))));
             continue;
         };
         let tags: Vec<&str> = hit

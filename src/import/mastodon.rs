@@ -51,7 +51,7 @@ pub fn read(document: &Value, records: &mut Records<'_>) {
                 }
                 let found = match notification.get("status") {
                     Some(Value::Object(status)) => message(status, &format!("{path}.status"), None),
-                    _ => Err(Found::missing(&format!("{path}.status"))),
+                    other => Err(Found::not_an_object(&format!("{path}.status"), other)),
                 };
                 records.add(found);
             }

@@ -30,6 +30,17 @@ impl Found {
             message: "missing".to_owned(),
         }
     }
+
+    /// What stands where an object should: missing, or the wrong type.
+    pub fn not_an_object(path: &str, value: Option<&Value>) -> Found {
+        match value {
+            None | Some(Value::Null) => Found::missing(path),
+            Some(other) => Found {
+                path: path.to_owned(),
+                message: format!("must be an object, not {}", super::record::type_name(other)),
+            },
+        }
+    }
 }
 
 /// Parses the whole input as one JSON document.

@@ -141,6 +141,11 @@ fn broken_pages_say_where_and_store_nothing() {
             Box::new(|page| page[0]["status"] = Value::Null),
             "no-status.json: [0].status: missing",
         ),
+        (
+            "text-status.json",
+            Box::new(|page| page[0]["status"] = json!("hello")),
+            "text-status.json: [0].status: must be an object, not a string",
+        ),
     ];
     for (name, change, message) in cases {
         let file = broken(&home, name, change);
