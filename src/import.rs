@@ -5,6 +5,7 @@
 
 mod bluesky;
 mod csv;
+pub(crate) mod github;
 mod hackernews;
 mod html;
 mod jsonl;
@@ -43,6 +44,9 @@ pub enum Format {
     Mastodon,
     /// Bluesky: pages of listNotifications, or a getPostThread thread.
     Bluesky,
+    /// GitHub: issue comments (one, or a listing), issues, pull requests;
+    /// a notifications page is counted (tend sync fetches its comments).
+    Github,
     /// Hacker News: Algolia search results for comments.
     Hackernews,
     /// Reddit: inbox, mentions or messages listings.
@@ -197,6 +201,7 @@ pub fn import(
         Format::Csv => Detected::Csv,
         Format::Mastodon
         | Format::Bluesky
+        | Format::Github
         | Format::Hackernews
         | Format::Reddit
         | Format::XArchive => Detected::Document,
@@ -236,13 +241,7 @@ pub fn import(
         }
         (_, Some((importer, document))) => {
             let mut records = platform::Records::new(&name, &mut sink);
-            match importer {
-                Importer::Mastodon => mastodon::read(&document, &mut records),
-                Importer::Bluesky => bluesky::read(&document, &mut records),
-                Importer::Hackernews => hackernews::read(&document, &mut records),
-                Importer::Reddit => reddit::read(&document, &mut records),
-                Importer::XArchive => x::read(&document, &options.my_handles, &mut records),
-            }
+            importer.read(&document, &options.my_handles, &mut records);
             not_messages = records.finish()?;
         }
         (Detected::Jsonl | Detected::Document, None) => {
@@ -261,15 +260,17 @@ pub fn import(
 enum Importer {
     Mastodon,
     Bluesky,
+    Github,
     Hackernews,
     Reddit,
     XArchive,
 }
 
 impl Importer {
-    const ALL: [Importer; 5] = [
+    const ALL: [Importer; 6] = [
         Importer::Mastodon,
         Importer::Bluesky,
+        Importer::Github,
         Importer::Hackernews,
         Importer::Reddit,
         Importer::XArchive,
@@ -279,9 +280,28 @@ impl Importer {
         match self {
             Importer::Mastodon => mastodon::recognizes(document),
             Importer::Bluesky => bluesky::recognizes(document),
+            Importer::Github => github::recognizes(document),
             Importer::Hackernews => hackernews::recognizes(document),
             Importer::Reddit => reddit::recognizes(document),
             Importer::XArchive => x::recognizes(document),
+        }
+    }
+
+    /// Hands each message of `document` (one this importer recognizes) to
+    /// `records`. `my_handles` tells an X archive whose side is whose.
+    fn read(
+        self,
+        document: &serde_json::Value,
+        my_handles: &HashSet<(Platform, String)>,
+        records: &mut platform::Records<'_>,
+    ) {
+        match self {
+            Importer::Mastodon => mastodon::read(document, records),
+            Importer::Bluesky => bluesky::read(document, records),
+            Importer::Github => github::read(document, records),
+            Importer::Hackernews => hackernews::read(document, records),
+            Importer::Reddit => reddit::read(document, records),
+            Importer::XArchive => x::read(document, my_handles, records),
         }
     }
 
@@ -289,6 +309,7 @@ impl Importer {
         match self {
             Importer::Mastodon => Format::Mastodon,
             Importer::Bluesky => Format::Bluesky,
+            Importer::Github => Format::Github,
             Importer::Hackernews => Format::Hackernews,
             Importer::Reddit => Format::Reddit,
             Importer::XArchive => Format::XArchive,
@@ -299,6 +320,7 @@ impl Importer {
         match self {
             Importer::Mastodon => "a Mastodon notifications page or status context",
             Importer::Bluesky => "a Bluesky listNotifications page or getPostThread thread",
+            Importer::Github => "a GitHub comment, issue, comments listing or notifications page",
             Importer::Hackernews => "a Hacker News (Algolia) search result",
             Importer::Reddit => "a Reddit inbox listing",
             Importer::XArchive => "an X archive's tweets.js or direct-messages.js",
@@ -462,6 +484,11 @@ mod tests {
             "thread",
             "post",
             "facets",
+            "node_id",
+            "body",
+            "issue_url",
+            "subject",
+            "repository",
         ]);
         let leaf = prop_oneof![
             Just(Value::Null),
@@ -530,16 +557,8 @@ mod tests {
                     Ok(())
                 };
                 let mut records = platform::Records::new("page.json", &mut sink);
-                match importer {
-                    Importer::Mastodon => mastodon::read(&document, &mut records),
-                    Importer::Bluesky => bluesky::read(&document, &mut records),
-                    Importer::Hackernews => hackernews::read(&document, &mut records),
-                    Importer::Reddit => reddit::read(&document, &mut records),
-                    Importer::XArchive => {
-                        let me = [(Platform::X, "1".to_owned())].into();
-                        x::read(&document, &me, &mut records);
-                    }
-                }
+                let me = [(Platform::X, "1".to_owned())].into();
+                importer.read(&document, &me, &mut records);
                 if let Err(ImportError::File(refused)) = records.finish() {
                     prop_assert_eq!(refused.location, "page.json");
                 }
@@ -598,13 +617,7 @@ mod tests {
                 Ok(())
             };
             let mut records = platform::Records::new(file, &mut sink);
-            match importer {
-                Importer::Mastodon => mastodon::read(&document, &mut records),
-                Importer::Bluesky => bluesky::read(&document, &mut records),
-                Importer::Hackernews => hackernews::read(&document, &mut records),
-                Importer::Reddit => reddit::read(&document, &mut records),
-                Importer::XArchive => x::read(&document, &std::collections::HashSet::new(), &mut records),
-            }
+            importer.read(&document, &HashSet::new(), &mut records);
             let refused = records.finish().is_err();
             let good = seen.iter().filter(|record| record.is_ok()).count();
             for record in &seen {

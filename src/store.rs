@@ -4,6 +4,7 @@
 //! transaction that reads and then writes fails at once with "database is
 //! locked" when another process committed in between, instead of waiting.
 
+mod cursors;
 mod ingest;
 mod migrations;
 mod people;

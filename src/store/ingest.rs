@@ -125,6 +125,12 @@ impl Store {
 }
 
 impl Ingest<'_> {
+    /// The import's transaction, for the store's other writers that must
+    /// land with it (a sync cursor).
+    pub(super) fn transaction(&self) -> &Transaction<'_> {
+        &self.tx
+    }
+
     /// Stores one message unless `(platform, external_id)` is already known.
     /// Returns whether it was new.
     pub fn add(&mut self, message: &NewMessage) -> Result<bool> {

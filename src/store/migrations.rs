@@ -34,6 +34,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0005_priority.sql",
         include_str!("../../assets/migrations/0005_priority.sql"),
     ),
+    (
+        6,
+        "0006_sync.sql",
+        include_str!("../../assets/migrations/0006_sync.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -9,5 +9,6 @@ mod common;
 mod bluesky;
 mod email;
 mod forums;
+mod github;
 mod mastodon;
 mod x;
