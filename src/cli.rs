@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod inbox;
 mod search;
+mod sync;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -66,6 +67,9 @@ pub enum Command {
     Budget(budget::BudgetArgs),
     /// Write every message as JSONL that `tend import` takes back.
     Export(export::ExportArgs),
+    /// Pull new mentions from the accounts in the config file (Mastodon,
+    /// Bluesky, GitHub); each sync continues where the last one stopped.
+    Sync(sync::SyncArgs),
     /// Show which files tend uses, or print the commented default config.
     Config(ConfigArgs),
 }
@@ -144,6 +148,7 @@ pub fn run(
         Some(Command::Search(args)) => search::run(&args, context, out),
         Some(Command::Budget(args)) => budget::run(&args, context, out),
         Some(Command::Export(args)) => export::run(&args, context, err, out),
+        Some(Command::Sync(args)) => sync::run(&args, context, out, err),
         Some(Command::Config(args)) => run_config(&args, context, out),
     }
 }

@@ -11,6 +11,9 @@ use serde::Deserialize;
 
 use crate::model::Platform;
 
+mod accounts;
+pub use accounts::{Account, SecretSource, Service, SyncSettings, base_url as checked_base_url};
+
 /// The commented default configuration, shipped inside the binary.
 pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
 
@@ -23,6 +26,7 @@ pub struct Config {
     pub priority: Weights,
     pub keys: Keys,
     pub accounts: Vec<Account>,
+    pub sync: SyncSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -166,12 +170,6 @@ impl<'de> Deserialize<'de> for Keys {
     }
 }
 
-/// A section whose keys a later version defines: present so a config written
-/// for it has a place, empty so that any key in it is reported, not ignored.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Account {}
-
 /// Declares an integer setting with the range it allows; the range is part of
 /// the error message, so a bad value tells the user what would work.
 macro_rules! bounded {
@@ -200,6 +198,8 @@ bounded!(Minutes, 0..=1440, "whole minutes");
 bounded!(IdleSeconds, 10..=3600, "seconds");
 bounded!(SlaHours, 1..=8760, "hours");
 bounded!(Weight, 0..=100, "whole points");
+bounded!(TimeoutSeconds, 1..=600, "seconds");
+bounded!(WaitSeconds, 0..=3600, "seconds");
 
 /// A local time of day written `HH:MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -281,31 +281,38 @@ impl Config {
         };
         let deserializer = toml::Deserializer::parse(text)
             .map_err(|err| error_at(err.span(), err.message().trim().to_owned()))?;
-        serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        let config: Config = serde_path_to_error::deserialize(deserializer).map_err(|err| {
             let key = err.path().to_string();
             let inner = err.into_inner();
-            let message = friendlier(inner.message().trim());
+            let message = inner.message().trim().to_owned();
             let message = if key == "." {
                 message
             } else {
                 format!("{key}: {message}")
             };
             error_at(inner.span(), message)
-        })
+        })?;
+        // `tend sync NAME` and the stored cursors tell accounts apart by name.
+        let mut names = HashSet::new();
+        if let Some(twice) = config
+            .accounts
+            .iter()
+            .find(|account| !names.insert(account.name.as_str()))
+        {
+            return Err(error_at(
+                None,
+                format!(
+                    "accounts: two accounts are named {}; give each a `name`",
+                    crate::sanitize::quote(&twice.name)
+                ),
+            ));
+        }
+        Ok(config)
     }
 }
 
 fn line_of(text: &str, byte: usize) -> usize {
     text.get(..byte).unwrap_or(text).matches('\n').count() + 1
-}
-
-/// serde's wording for the sections that take no keys yet is "there are no
-/// fields", which reads like a bug; say what it means.
-fn friendlier(message: &str) -> String {
-    match message.strip_suffix(", there are no fields") {
-        Some(head) => format!("{head}: this section takes no keys in this version of tend"),
-        None => message.to_owned(),
-    }
 }
 
 #[cfg(test)]
@@ -387,11 +394,76 @@ email = "robin@example.com"
     }
 
     #[test]
-    fn sections_reserved_for_later_reject_keys_clearly() {
-        assert_eq!(
-            parse_err("[[accounts]]\nname = \"x\"\n"),
-            "config.toml:2: accounts[0].name: unknown field `name`: this section takes no keys in this version of tend"
-        );
+    fn accounts_are_checked_when_read_and_say_what_would_work() {
+        let config = Config::parse(
+            "[[accounts]]\nplatform = \"mastodon\"\ninstance = \"https://mastodon.example/\"\n\
+             token_env = \"TOKEN\"\n\n[[accounts]]\nname = \"work\"\nplatform = \"github\"\n\
+             token_file = \"~/.config/tend/github.token\"\n",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(config.accounts[0].name, "mastodon");
+        assert_eq!(config.accounts[0].base_url, "https://mastodon.example");
+        assert_eq!(config.accounts[0].page_size, 40);
+        assert_eq!(config.accounts[1].name, "work");
+        assert_eq!(config.accounts[1].base_url, "https://api.github.com");
+        assert_eq!(config.sync, SyncSettings::default());
+
+        let cases = [
+            (
+                "[[accounts]]\nplatform = \"myspace\"\n",
+                "config.toml:1: accounts[0]: platform myspace: tend syncs mastodon, bluesky and github",
+            ),
+            (
+                "[[accounts]]\nplatform = \"mastodon\"\ntoken_env = \"T\"\n",
+                "config.toml:1: accounts[0]: `instance` is missing",
+            ),
+            (
+                "[[accounts]]\nplatform = \"bluesky\"\npassword_env = \"T\"\n",
+                "config.toml:1: accounts[0]: `handle` is missing",
+            ),
+            (
+                "[[accounts]]\nplatform = \"github\"\n",
+                "config.toml:1: accounts[0]: no token: set token_env",
+            ),
+            (
+                "[[accounts]]\nplatform = \"github\"\ntoken_env = \"A\"\ntoken_file = \"b\"\n",
+                "give the token once",
+            ),
+            (
+                "[[accounts]]\nplatform = \"github\"\npassword_env = \"A\"\n",
+                "github signs in with a token: use token_env or token_file",
+            ),
+            (
+                "[[accounts]]\nplatform = \"github\"\ntoken_env = \"A\"\ninstance = \"https://x\"\n",
+                "`instance` is a mastodon setting, not a github one",
+            ),
+            (
+                "[[accounts]]\nplatform = \"github\"\ntoken_env = \"A\"\napi = \"http://ghe.example\"\n",
+                "api: http://ghe.example is not encrypted",
+            ),
+            (
+                "[[accounts]]\nplatform = \"github\"\ntoken_env = \"A\"\npage_size = 80\n",
+                "page_size 80 is out of range: github takes 1 to 50",
+            ),
+            (
+                "[[accounts]]\nplatform = \"github\"\ntoken_env = \"A\"\nsecret = 1\n",
+                "config.toml:4: accounts[0].secret: unknown field `secret`",
+            ),
+            (
+                "[[accounts]]\nplatform = \"github\"\ntoken_env = \"A\"\n[[accounts]]\nplatform = \"github\"\ntoken_env = \"B\"\n",
+                "config.toml: accounts: two accounts are named github; give each a `name`",
+            ),
+            (
+                "[sync]\ntimeout_seconds = 0\n",
+                "config.toml:2: sync.timeout_seconds: 0 is out of range: expected seconds from 1 to 600",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = parse_err(text);
+            assert!(err.contains(expected), "{text:?}: {err}");
+            assert!(!err.contains('\n'), "{err}");
+        }
     }
 
     #[test]

@@ -254,6 +254,91 @@ pub fn import(
     Ok(report)
 }
 
+/// What one page of a sync holds, in the platform's own JSON.
+#[derive(Debug)]
+pub enum PageContent {
+    /// A page of Mastodon notifications.
+    Mastodon(serde_json::Value),
+    /// A page of Bluesky's listNotifications.
+    Bluesky(serde_json::Value),
+    /// GitHub comments (or issues), each with its notification's title.
+    Github(Vec<GithubPost>),
+}
+
+/// A GitHub comment or issue as the API gave it, and the title of the
+/// thread its notification named.
+pub type GithubPost = (serde_json::Map<String, serde_json::Value>, Option<String>);
+
+/// One page a sync fetched, and where the account's sync stands once it is
+/// stored.
+#[derive(Debug)]
+pub struct SyncPage<'a> {
+    /// What errors call the page (`mastodon page 2`).
+    pub name: String,
+    pub account: &'a str,
+    pub platform: Platform,
+    pub content: PageContent,
+    /// Items the sync set aside itself (a GitHub discussion), by kind.
+    pub not_messages: Vec<String>,
+    /// The account's cursor after this page.
+    pub cursor: String,
+}
+
+/// Stores a sync's page and its cursor in one transaction. An item the
+/// importer cannot read is skipped and listed (a server's odd item must not
+/// stop every later sync), as `--skip-bad` does for a file.
+#[allow(clippy::implicit_hasher)] // `Store::ingest` takes this very set
+pub fn store_page(
+    store: &mut Store,
+    page: &SyncPage<'_>,
+    my_handles: &HashSet<(Platform, String)>,
+    now: DateTime<Utc>,
+) -> Result<ImportReport> {
+    let mut ingest = store.ingest(now, my_handles.clone())?;
+    let mut skipped = Vec::new();
+    let name = page.name.clone();
+    let account = page.account;
+    let mut sink = |_: usize, record: Result<NewMessage, BadRecord>| -> Result<(), ImportError> {
+        match record {
+            Ok(mut message) => {
+                message.source_account = Some(account.to_owned());
+                ingest
+                    .add(&message)
+                    .with_context(|| format!("{name}: cannot store a message"))?;
+            }
+            Err(bad) => skipped.push(bad),
+        }
+        Ok(())
+    };
+    let mut records = platform::Records::new(&page.name, &mut sink);
+    for kind in &page.not_messages {
+        records.not_a_message(kind);
+    }
+    match &page.content {
+        PageContent::Mastodon(document) => {
+            Importer::Mastodon.read(document, my_handles, &mut records);
+        }
+        PageContent::Bluesky(document) => {
+            Importer::Bluesky.read(document, my_handles, &mut records);
+        }
+        PageContent::Github(posts) => {
+            for (index, (post, title)) in posts.iter().enumerate() {
+                records.add(github::message(
+                    post,
+                    &format!("[{index}]"),
+                    title.as_deref(),
+                ));
+            }
+        }
+    }
+    let not_messages = records.finish().map_err(|err| anyhow!("{err}"))?;
+    ingest.save_cursor(page.account, page.platform.as_str(), &page.cursor, now)?;
+    let counts = ingest.finish()?;
+    let mut report = ImportReport::with_counts(counts, skipped);
+    report.not_messages = not_messages;
+    Ok(report)
+}
+
 /// The platform importers, each with what it recognizes and what it is
 /// called in messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,6 +17,7 @@ pub mod queue;
 pub mod sanitize;
 pub mod sla;
 pub mod store;
+pub mod sync;
 pub mod tui;
 
 /// What unit tests across modules share.

@@ -70,7 +70,7 @@ pub(super) fn run(
     }
 }
 
-fn summary(report: &ImportReport) -> String {
+pub(super) fn summary(report: &ImportReport) -> String {
     let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let repeated = if report.duplicates > 0 {
         format!(" ({} repeated in the file)", report.duplicates)

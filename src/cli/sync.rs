@@ -1,0 +1,113 @@
+//! `tend sync [ACCOUNT]`: pull new mentions from the configured accounts, a
+//! line per account (or `--json`), a progress line on a terminal while it
+//! pulls. One account failing does not stop the others.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::{Result, anyhow};
+use clap::Args;
+
+use super::Context;
+use crate::import::ImportReport;
+use crate::sync::{AccountReport, World, chosen, sync_account};
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The account to sync, by its `name` in the config file (its platform
+    /// when it has none); every account when left out.
+    pub account: Option<String>,
+    /// Print a JSON array, one report per account.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub(super) fn run(
+    args: &SyncArgs,
+    context: &Context<'_>,
+    out: &mut dyn Write,
+    notes: &mut dyn Write,
+) -> Result<()> {
+    let config = context.config()?;
+    let accounts = chosen(&config, args.account.as_deref())?;
+    let mut store = context.store()?;
+    let on_terminal = std::io::stderr().is_terminal();
+    let mut progress = |report: &AccountReport| {
+        if on_terminal {
+            let mut stderr = std::io::stderr();
+            let _ = write!(
+                stderr,
+                "\r\x1b[K{}: page {}, {} new…",
+                crate::sanitize::quote(&report.account),
+                report.pages,
+                report.new_messages
+            );
+            let _ = stderr.flush();
+        }
+    };
+    let sleep = |wait| std::thread::sleep(wait);
+    let mut world = World {
+        clock: context.clock,
+        sleep: &sleep,
+        progress: &mut progress,
+    };
+    let mut reports = Vec::new();
+    for account in accounts {
+        let report = sync_account(
+            &mut store,
+            &config,
+            &context.paths.config,
+            account,
+            &mut world,
+        );
+        if on_terminal {
+            let _ = write!(std::io::stderr(), "\r\x1b[K");
+        }
+        if !args.json {
+            writeln!(out, "{}", line(&report))?;
+        }
+        reports.push(report);
+    }
+    if args.json {
+        crate::output::write_line(out, &reports)?;
+    }
+    let mut failed: Vec<String> = reports
+        .iter()
+        .filter_map(|report| {
+            let error = report.error.as_ref()?;
+            Some(format!(
+                "sync {}: {error}",
+                crate::sanitize::quote(&report.account)
+            ))
+        })
+        .collect();
+    let last = failed.pop();
+    for failure in failed {
+        writeln!(notes, "tend: {failure}")?;
+    }
+    match last {
+        Some(failure) => Err(anyhow!(failure)),
+        None => Ok(()),
+    }
+}
+
+/// `mastodon: 3 new messages, … · up to date`.
+fn line(report: &AccountReport) -> String {
+    let counts = ImportReport {
+        new_messages: report.new_messages,
+        new_conversations: report.new_conversations,
+        already_known: report.already_known,
+        skipped: report.skipped,
+        not_messages: report.not_messages.clone(),
+        ..ImportReport::default()
+    };
+    let state = match (&report.error, report.up_to_date) {
+        (Some(_), _) => "stopped (below); the next sync resumes here",
+        (None, true) => "up to date",
+        (None, false) => "more to fetch: run tend sync again",
+    };
+    format!(
+        "{}: {} · {state}",
+        crate::sanitize::quote(&report.account),
+        super::import::summary(&counts)
+    )
+}

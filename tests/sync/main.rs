@@ -1,0 +1,584 @@
+//! `tend sync` end to end: the real binary against a loopback fake server
+//! (`server.rs`) that serves the shared fixtures, checks each request, and
+//! fails on demand (401, 429 with Retry-After, 500, a slow answer, a
+//! connection dropped mid-page). After every failure the store must be
+//! consistent and a later sync must complete.
+#![allow(clippy::unwrap_used)]
+
+#[path = "../common/mod.rs"]
+mod common;
+mod server;
+
+use std::os::unix::fs::PermissionsExt;
+use std::time::Duration;
+
+use common::{Home, stdout_json};
+use serde_json::{Value, json};
+use server::{FakeServer, Fault, Seen};
+
+/// A home whose config has `accounts` (TOML, `{base}` for the server) and
+/// token files only the user can read.
+fn home_for(server: &FakeServer, accounts: &str) -> Home {
+    let home = Home::new();
+    for (name, secret) in [
+        ("mastodon.token", server::MASTODON_TOKEN),
+        ("github.token", server::GITHUB_TOKEN),
+        ("bluesky.password", server::BLUESKY_PASSWORD),
+    ] {
+        let path = home.write(name, format!("{secret}\n"));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let config = format!(
+        "[me]\nmastodon = \"robin@mastodon.example\"\ngithub = \"robin-vale\"\n\n\
+         [sync]\ntimeout_seconds = 2\nwait_seconds = 5\n\n{}",
+        accounts
+            .replace("{base}", &server.base)
+            .replace("{dir}", &home.dir.path().display().to_string())
+    );
+    home.write("config.toml", config);
+    home
+}
+
+const MASTODON: &str = "[[accounts]]\nplatform = \"mastodon\"\ninstance = \"{base}\"\n\
+                        token_file = \"{dir}/mastodon.token\"\npage_size = 4\n";
+const BLUESKY: &str = "[[accounts]]\nplatform = \"bluesky\"\nhandle = \"robin.tallybook.example\"\n\
+                       service = \"{base}\"\npassword_file = \"{dir}/bluesky.password\"\npage_size = 50\n";
+const GITHUB: &str = "[[accounts]]\nplatform = \"github\"\napi = \"{base}\"\n\
+                      token_file = \"{dir}/github.token\"\npage_size = 5\n";
+
+/// `tend sync --json`: the exit status and the reports.
+fn sync(home: &Home, args: &[&str]) -> (bool, Vec<Value>, String) {
+    let output = home
+        .tend()
+        .arg("sync")
+        .arg("--json")
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let reports = match stdout_json(&output) {
+        Value::Array(reports) => reports,
+        other => panic!("not an array: {other} ({stderr})"),
+    };
+    (output.status.success(), reports, stderr)
+}
+
+fn cursor(home: &Home, account: &str) -> Value {
+    serde_json::from_str(&home.text(&format!(
+        "SELECT cursor FROM sync_cursors WHERE account = '{account}'"
+    )))
+    .unwrap()
+}
+
+/// The store is whole and holds no secret.
+fn assert_consistent(home: &Home) {
+    assert_eq!(home.text("PRAGMA integrity_check"), "ok");
+    let bytes = [home.db(), home.db().with_extension("db-wal")]
+        .iter()
+        .filter_map(|path| std::fs::read(path).ok())
+        .flatten()
+        .collect::<Vec<u8>>();
+    for secret in [
+        server::MASTODON_TOKEN,
+        server::GITHUB_TOKEN,
+        server::BLUESKY_PASSWORD,
+        "eyJ0eXAi",
+    ] {
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "{secret} reached the store"
+        );
+    }
+}
+
+fn notification_requests(server: &FakeServer) -> Vec<Seen> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|seen| seen.path == "/api/v1/notifications")
+        .collect()
+}
+
+#[test]
+fn mastodon_pages_through_then_asks_only_for_what_is_new() {
+    let server = FakeServer::start();
+    let home = home_for(&server, MASTODON);
+    let (ok, reports, stderr) = sync(&home, &[]);
+    assert!(ok, "{stderr}");
+    let report = &reports[0];
+    assert_eq!(report["account"], "mastodon");
+    assert_eq!(report["pages"], 3);
+    assert_eq!(
+        report["new_messages"], 4,
+        "two mentions on each of two pages"
+    );
+    assert_eq!(
+        report["not_messages"],
+        json!({"favourite": 1, "follow": 1, "reblog": 1})
+    );
+    assert_eq!(report["up_to_date"], true);
+    let requests = notification_requests(&server);
+    let pages: Vec<Option<&str>> = requests.iter().map(|r| r.query_value("max_id")).collect();
+    assert_eq!(pages, [None, Some("88212840"), Some("88210777")]);
+    for request in &requests {
+        assert_eq!(
+            request.header("authorization"),
+            Some("Bearer mastodon-token")
+        );
+        assert_eq!(request.query_value("limit"), Some("4"));
+        assert_eq!(
+            request.query_value("since_id"),
+            None,
+            "a first sync takes everything"
+        );
+    }
+    assert_eq!(cursor(&home, "mastodon"), json!({"since": "88213457"}));
+    // The same messages as importing the pages, marked with the account.
+    assert_eq!(
+        home.count("SELECT count(*) FROM messages WHERE source_account = 'mastodon'"),
+        4
+    );
+    assert_consistent(&home);
+
+    server.clear_requests();
+    let (ok, reports, _) = sync(&home, &["mastodon"]);
+    assert!(ok);
+    assert_eq!(reports[0]["new_messages"], 0);
+    assert_eq!(
+        reports[0]["pages"], 1,
+        "the first page reaches what is known"
+    );
+    let again = notification_requests(&server);
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].query_value("since_id"), Some("88213457"));
+}
+
+#[test]
+fn a_connection_dropped_mid_page_resumes_without_gaps_or_duplicates() {
+    let server = FakeServer::start();
+    let home = home_for(&server, MASTODON);
+    server.fault(
+        "/api/v1/notifications?max_id=88212840",
+        Fault::DropMidBody,
+        1,
+    );
+    let output = home.tend().arg("sync").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "tend: sync mastodon: the connection dropped while reading GET /api/v1/notifications"
+        ),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("mastodon: 2 new messages"), "{stdout}");
+    assert!(stdout.contains("the next sync resumes here"), "{stdout}");
+    // Page 1 is stored with a cursor that points at page 2.
+    assert_eq!(
+        cursor(&home, "mastodon"),
+        json!({"walk": {"top": "88213457", "next": "88212840"}})
+    );
+    assert_consistent(&home);
+
+    server.clear_requests();
+    let (ok, reports, stderr) = sync(&home, &[]);
+    assert!(ok, "{stderr}");
+    assert_eq!(reports[0]["new_messages"], 2, "page 2's two, nothing twice");
+    assert_eq!(reports[0]["already_known"], 0);
+    let resumed: Vec<Option<&str>> = notification_requests(&server)
+        .iter()
+        .map(|r| r.query_value("max_id"))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|v| {
+            v.map(|s| match s {
+                "88212840" => "88212840",
+                "88210777" => "88210777",
+                _ => "other",
+            })
+        })
+        .collect();
+    assert_eq!(
+        resumed,
+        [Some("88212840"), Some("88210777")],
+        "it starts where it stopped"
+    );
+    assert_eq!(cursor(&home, "mastodon"), json!({"since": "88213457"}));
+    assert_eq!(home.count("SELECT count(*) FROM messages"), 4);
+}
+
+#[test]
+fn a_bad_token_is_one_line_that_says_what_to_do_and_never_the_token() {
+    let server = FakeServer::start();
+    let home = home_for(&server, MASTODON);
+    home.write("mastodon.token", "wrong-token-abc\n");
+    let output = home.tend().arg("sync").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("mastodon refused the access token (401: The access token is invalid)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Preferences → Development"), "{stderr}");
+    assert!(!stderr.contains("wrong-token-abc"), "{stderr}");
+    assert_eq!(home.count("SELECT count(*) FROM messages"), 0);
+    assert_eq!(home.count("SELECT count(*) FROM sync_cursors"), 0);
+}
+
+#[test]
+fn a_token_file_others_can_read_is_refused_before_any_request() {
+    let server = FakeServer::start();
+    let home = home_for(&server, GITHUB);
+    let token = home.path("github.token");
+    std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let output = home.tend().arg("sync").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("can be read by others (mode 644)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("chmod 600"), "{stderr}");
+    assert!(server.requests().is_empty(), "nothing was sent");
+
+    // A token written into config.toml holds the config to the same rule.
+    let inline = home_for(
+        &server,
+        "[[accounts]]\nplatform = \"github\"\napi = \"{base}\"\ntoken = \"github-token\"\npage_size = 5\n",
+    );
+    std::fs::set_permissions(inline.config(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let stderr = inline
+        .tend()
+        .arg("sync")
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8_lossy(&stderr).contains("config file that holds a secret"));
+    std::fs::set_permissions(inline.config(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    inline.tend().arg("sync").assert().success();
+}
+
+#[test]
+fn a_short_rate_limit_is_waited_out_and_a_long_one_stops_until_later() {
+    let server = FakeServer::start();
+    let home = home_for(&server, MASTODON);
+    server.fault(
+        "/api/v1/notifications",
+        Fault::Status {
+            status: 429,
+            body: Some("mastodon_error_429.json"),
+            headers: Some("mastodon_error_429.headers"),
+            extra: vec![("Retry-After", "1".to_owned())],
+        },
+        1,
+    );
+    let (ok, reports, stderr) = sync(&home, &[]);
+    assert!(ok, "{stderr}");
+    assert_eq!(reports[0]["new_messages"], 4);
+    assert_eq!(
+        notification_requests(&server).len(),
+        4,
+        "one refused, then three pages"
+    );
+
+    // Longer than [sync] wait_seconds: stop, say until when; the next sync goes on.
+    let home = home_for(&server, MASTODON);
+    server.fault(
+        "/api/v1/notifications?max_id=88212840",
+        Fault::Status {
+            status: 429,
+            body: Some("mastodon_error_429.json"),
+            headers: Some("mastodon_error_429.headers"),
+            extra: vec![("Retry-After", "300".to_owned())],
+        },
+        1,
+    );
+    let output = home.tend().arg("sync").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // TEND_NOW is 12:00 UTC: five minutes later.
+    assert!(
+        stderr.contains("rate limited until 12:05 UTC; run tend sync again after that"),
+        "{stderr}"
+    );
+    assert_consistent(&home);
+    let (ok, reports, _) = sync(&home, &[]);
+    assert!(ok);
+    assert_eq!(reports[0]["new_messages"], 2);
+    assert_eq!(home.count("SELECT count(*) FROM messages"), 4);
+}
+
+#[test]
+fn a_server_error_is_retried_and_a_lasting_one_stops_cleanly() {
+    let server = FakeServer::start();
+    let home = home_for(&server, GITHUB);
+    let error = Fault::Status {
+        status: 500,
+        body: None,
+        headers: None,
+        extra: vec![],
+    };
+    server.fault("/notifications", error.clone(), 1);
+    let (ok, reports, stderr) = sync(&home, &[]);
+    assert!(ok, "one 500 is retried: {stderr}");
+    assert_eq!(reports[0]["new_messages"], 1);
+
+    let home = home_for(&server, GITHUB);
+    server.fault("/notifications", error, 3);
+    let output = home.tend().arg("sync").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("GET /notifications failed with a server error (500); try again later"),
+        "{stderr}"
+    );
+    assert_eq!(home.count("SELECT count(*) FROM messages"), 0);
+    let (ok, reports, _) = sync(&home, &[]);
+    assert!(ok);
+    assert_eq!(reports[0]["new_messages"], 1);
+}
+
+#[test]
+fn a_slow_answer_times_out_and_the_next_sync_completes() {
+    let server = FakeServer::start();
+    let home = home_for(&server, BLUESKY);
+    server.fault(
+        "/xrpc/app.bsky.notification.listNotifications",
+        Fault::Slow(Duration::from_secs(4)),
+        1,
+    );
+    let output = home.tend().arg("sync").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("GET app.bsky.notification.listNotifications took longer than 2 s"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(server::BLUESKY_PASSWORD) && !stderr.contains("eyJ"),
+        "{stderr}"
+    );
+    assert_consistent(&home);
+    let (ok, reports, stderr) = sync(&home, &[]);
+    assert!(ok, "{stderr}");
+    assert_eq!(reports[0]["new_messages"], 3);
+}
+
+#[test]
+fn bluesky_signs_in_refreshes_an_expired_session_and_pages_by_cursor() {
+    let server = FakeServer::start();
+    let home = home_for(&server, BLUESKY);
+    server.fault(
+        "/xrpc/app.bsky.notification.listNotifications?cursor=2026-06-11T18:40:02.572Z",
+        Fault::Status {
+            status: 400,
+            body: Some("bluesky_error_expired.json"),
+            headers: Some("bluesky_error_expired.headers"),
+            extra: vec![],
+        },
+        1,
+    );
+    let (ok, reports, stderr) = sync(&home, &[]);
+    assert!(ok, "{stderr}");
+    let report = &reports[0];
+    assert_eq!(report["new_messages"], 3, "reply, mention, quote");
+    assert_eq!(
+        report["not_messages"],
+        json!({"follow": 1, "like": 1, "repost": 1})
+    );
+    assert_eq!(report["pages"], 2);
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/xrpc/com.atproto.server.createSession",
+            "/xrpc/app.bsky.notification.listNotifications",
+            "/xrpc/app.bsky.notification.listNotifications",
+            "/xrpc/com.atproto.server.refreshSession",
+            "/xrpc/app.bsky.notification.listNotifications",
+        ]
+    );
+    let requests = server.requests();
+    let login: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(
+        login,
+        json!({"identifier": "robin.tallybook.example", "password": "xxxx-xxxx-xxxx-xxxx"})
+    );
+    assert_eq!(
+        requests[2].query_value("cursor"),
+        Some("2026-06-11T18:40:02.572Z")
+    );
+    assert!(
+        requests[1]
+            .header("authorization")
+            .unwrap()
+            .starts_with("Bearer eyJ")
+    );
+    assert_eq!(
+        cursor(&home, "bluesky"),
+        json!({"since": "2026-06-12T10:02:17.289Z"})
+    );
+    assert_consistent(&home);
+
+    // A wrong app password: one line, what to do.
+    home.write("bluesky.password", "nope-nope-nope-nope\n");
+    let stderr = home
+        .tend()
+        .arg("sync")
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8_lossy(&stderr);
+    assert!(
+        stderr.contains("bluesky refused the app password (401"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("App passwords"), "{stderr}");
+    assert!(!stderr.contains("nope-nope"), "{stderr}");
+}
+
+#[test]
+fn github_fetches_each_notifications_comment_and_polls_with_if_modified_since() {
+    let server = FakeServer::start();
+    let home = home_for(&server, GITHUB);
+    let (ok, reports, stderr) = sync(&home, &[]);
+    assert!(ok, "{stderr}");
+    let report = &reports[0];
+    // One comment is served; the others' addresses answer 404 (deleted), and
+    // the discussion has none.
+    assert_eq!(report["new_messages"], 1);
+    assert_eq!(
+        report["not_messages"],
+        json!({"Discussion (not in GitHub's REST API)": 1, "deleted comment": 3})
+    );
+    let title = home.text("SELECT title FROM messages WHERE external_id = 'IC_kwDOMGp7Ts6zjZtO'");
+    assert_eq!(
+        title,
+        "CSV import fails on semicolon-delimited bank exports"
+    );
+    assert_eq!(
+        home.thread_of("IC_kwDOMGp7Ts6zjZtO"),
+        "tallybook/tallybook#214"
+    );
+    let requests = server.requests();
+    assert_eq!(requests[0].path, "/notifications");
+    assert_eq!(requests[0].query_value("per_page"), Some("5"));
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some("Bearer github-token")
+    );
+    assert_eq!(
+        requests[0].header("x-github-api-version"),
+        Some("2022-11-28")
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.path == "/repos/tallybook/tallybook/issues/comments/3012345678"),
+        "comment addresses are fetched from the configured API"
+    );
+    // The Link header's page 2 is fetched next (this server has no page 2:
+    // it serves page 1 again, all of it known now).
+    assert_eq!(
+        cursor(&home, "github")["last_modified"],
+        "Fri, 12 Jun 2026 09:18:44 GMT"
+    );
+    assert_consistent(&home);
+
+    server.clear_requests();
+    let (ok, reports, _) = sync(&home, &[]);
+    assert!(ok);
+    assert_eq!(reports[0]["new_messages"], 0);
+    assert_eq!(
+        reports[0]["pages"], 0,
+        "304: nothing changed, nothing stored"
+    );
+    let again = server.requests();
+    assert_eq!(again.len(), 1);
+    assert_eq!(
+        again[0].header("if-modified-since"),
+        Some("Fri, 12 Jun 2026 09:18:44 GMT")
+    );
+    assert_eq!(again[0].query_value("since"), Some("2026-06-12T09:18:44Z"));
+}
+
+#[test]
+fn every_account_syncs_and_one_failing_does_not_stop_the_others() {
+    let server = FakeServer::start();
+    let home = home_for(&server, &format!("{MASTODON}\n{BLUESKY}\n{GITHUB}"));
+    home.write("github.token", "bad\n");
+    let output = home.tend().arg("sync").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines[0].starts_with("mastodon: 4 new messages") && lines[0].ends_with("up to date"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].starts_with("bluesky: 3 new messages") && lines[1].ends_with("up to date"),
+        "{stdout}"
+    );
+    assert!(lines[2].starts_with("github: 0 new messages"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("tend: sync github: github refused the token (401: Bad credentials)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Tokens (classic)"), "{stderr}");
+
+    // Naming an account syncs that one; an unknown name lists the others.
+    let stderr = home
+        .tend()
+        .args(["sync", "gitlab"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    assert_eq!(
+        String::from_utf8_lossy(&stderr).trim(),
+        "tend: no account named gitlab; the config has: mastodon, bluesky, github"
+    );
+}
+
+#[test]
+fn no_accounts_and_bad_account_settings_say_how_to_fix_them() {
+    let home = Home::new();
+    let stderr = home
+        .tend()
+        .arg("sync")
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(
+        String::from_utf8_lossy(&stderr)
+            .contains("no accounts to sync: add an [[accounts]] section")
+    );
+    home.write("config.toml", "[[accounts]]\nplatform = \"mastodon\"\ninstance = \"http://mastodon.example\"\ntoken_env = \"X\"\n");
+    let stderr = home
+        .tend()
+        .arg("sync")
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8_lossy(&stderr);
+    assert!(
+        stderr.contains(
+            "config.toml:1: accounts[0]: instance: \"http://mastodon.example\" is not encrypted"
+        ) || stderr.contains("is not encrypted"),
+        "{stderr}"
+    );
+}
