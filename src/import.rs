@@ -403,10 +403,10 @@ impl Importer {
 
     fn what(self) -> &'static str {
         match self {
-            Importer::Mastodon => "a Mastodon notifications page or status context",
+            Importer::Mastodon => "a Mastodon notifications page, status, status context or outbox",
             Importer::Bluesky => "a Bluesky listNotifications page or getPostThread thread",
             Importer::Github => "a GitHub comment, issue, comments listing or notifications page",
-            Importer::Hackernews => "a Hacker News (Algolia) search result",
+            Importer::Hackernews => "a Hacker News (Algolia) search result or item",
             Importer::Reddit => "a Reddit inbox listing",
             Importer::XArchive => "an X archive's tweets.js or direct-messages.js",
         }

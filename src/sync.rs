@@ -183,6 +183,7 @@ fn pull(
     report: &mut AccountReport,
 ) -> Result<()> {
     let secret = secret::read(account, config_path)?;
+    (world.progress)(report);
     let mut http = Http::new(
         Duration::from_secs(u64::from(config.sync.timeout_seconds.0)),
         Duration::from_secs(u64::from(config.sync.wait_seconds.0)),

@@ -34,13 +34,16 @@ pub(super) fn run(
     let mut progress = |report: &AccountReport| {
         if on_terminal {
             let mut stderr = std::io::stderr();
-            let _ = write!(
-                stderr,
-                "\r\x1b[K{}: page {}, {} new…",
-                crate::sanitize::quote(&report.account),
-                report.pages,
-                report.new_messages
-            );
+            let account = crate::sanitize::quote(&report.account);
+            let _ = if report.pages == 0 {
+                write!(stderr, "\r\x1b[K{account}: connecting…")
+            } else {
+                write!(
+                    stderr,
+                    "\r\x1b[K{account}: page {}, {} new…",
+                    report.pages, report.new_messages
+                )
+            };
             let _ = stderr.flush();
         }
     };

@@ -30,10 +30,25 @@ pub fn recognizes(document: &Value) -> bool {
                 && first.get("created_at").is_some()
         }),
         Value::Object(object) => {
-            object.contains_key("ancestors") && object.contains_key("descendants")
+            (object.contains_key("ancestors") && object.contains_key("descendants"))
+                || is_status(object)
+                || is_outbox(object)
         }
         _ => false,
     }
+}
+
+/// One status (`POST /api/v1/statuses` answers with the new one).
+fn is_status(object: &Map<String, Value>) -> bool {
+    ["uri", "account", "content", "created_at"]
+        .iter()
+        .all(|key| object.contains_key(*key))
+}
+
+/// `outbox.json` from an account archive: the user's own posts.
+fn is_outbox(object: &Map<String, Value>) -> bool {
+    object.get("type").and_then(Value::as_str) == Some("OrderedCollection")
+        && object.get("orderedItems").is_some_and(Value::is_array)
 }
 
 pub fn read(document: &Value, records: &mut Records<'_>) {
@@ -56,6 +71,10 @@ pub fn read(document: &Value, records: &mut Records<'_>) {
                 records.add(found);
             }
         }
+        Value::Object(status) if is_status(status) => {
+            records.add(message(status, "status", None));
+        }
+        Value::Object(outbox) if is_outbox(outbox) => read_outbox(outbox, records),
         Value::Object(context) => {
             let statuses: Vec<(String, &Map<String, Value>)> = ["ancestors", "descendants"]
                 .iter()
@@ -97,6 +116,69 @@ pub fn read(document: &Value, records: &mut Records<'_>) {
         }
         _ => {}
     }
+}
+
+/// An archive's outbox: each `Create` of a `Note` is one of the user's own
+/// posts (outbound, whatever `[me]` says: the archive is theirs), replies
+/// pointing at what they answered by its global id; boosts (`Announce`)
+/// are counted.
+fn read_outbox(outbox: &Map<String, Value>, records: &mut Records<'_>) {
+    let items = outbox.get("orderedItems").and_then(Value::as_array);
+    for (index, activity) in items.into_iter().flatten().enumerate() {
+        let path = format!("orderedItems[{index}]");
+        let kind = activity.get("type").and_then(Value::as_str).unwrap_or("");
+        let note = activity.get("object").and_then(Value::as_object);
+        match (kind, note) {
+            ("Create", Some(note)) if note.get("type").and_then(Value::as_str) == Some("Note") => {
+                records.add(outbox_note(note, &format!("{path}.object")));
+            }
+            ("Create", None) => records.add(Err(Found::not_an_object(
+                &format!("{path}.object"),
+                activity.get("object"),
+            ))),
+            ("Announce", _) => records.not_a_message("boost"),
+            _ => records.not_a_message(if kind.is_empty() { "unknown" } else { kind }),
+        }
+    }
+}
+
+fn outbox_note(note: &Map<String, Value>, path: &str) -> Result<NewMessage, Found> {
+    let uri = field_str(note, "id", path)?;
+    let created_at = timestamp_at(note, "published", path)?;
+    let actor = field_str(note, "attributedTo", path)?;
+    let mut text = html::to_text(note.get("content").and_then(Value::as_str).unwrap_or(""));
+    if let Some(warning) = optional_str(note, "summary") {
+        text = format!("CW: {warning}\n\n{text}");
+    }
+    // `https://HOST/users/NAME` is NAME@HOST.
+    let handle = host_of(&actor).and_then(|host| {
+        let name = actor.rsplit_once("/users/")?.1;
+        (!name.is_empty() && !name.contains('/')).then(|| format!("{name}@{host}"))
+    });
+    let parent = optional_str(note, "inReplyTo");
+    Ok(NewMessage {
+        platform: Platform::Mastodon,
+        external_id: uri,
+        created_at,
+        text,
+        kind: if parent.is_some() {
+            Kind::Reply
+        } else {
+            Kind::Mention
+        },
+        thread_id: None,
+        parent_id: parent,
+        author_handle: handle,
+        author_display_name: None,
+        author_profile_url: None,
+        author_id: Some(actor),
+        title: None,
+        url: optional_str(note, "url"),
+        source_account: None,
+        direction: Some(crate::model::Direction::Out),
+        author_followers: None,
+        extra_json: None,
+    })
 }
 
 /// One status as a message. `uris` translates local ids (a context file).

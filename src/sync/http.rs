@@ -313,9 +313,15 @@ impl<'a> Http<'a> {
                     what: call.what.to_owned(),
                 }
             }
+            ureq::Error::Io(io) if io.to_string().contains("lookup address") => {
+                HttpError::Unreachable {
+                    host,
+                    why: "no such host".to_owned(),
+                }
+            }
             other => HttpError::Unreachable {
                 host,
-                why: quote(&other.to_string()),
+                why: crate::sanitize::sanitize_line(&other.to_string()).into_owned(),
             },
         }
     }

@@ -170,3 +170,32 @@ fn reddit_mentions_replies_and_messages_with_entities_decoded() {
         "broken.json: data.children[1].data.created_utc: must be a number of seconds since 1970"
     ));
 }
+
+#[test]
+fn a_hacker_news_item_is_the_same_comment_as_its_search_hit() {
+    let home = Home::new();
+    let item = home.import_report(&fixture("hn_firebase_item.json"), &[]);
+    assert_eq!(item["new_messages"], 1);
+    let (kind, text, _) = text_of(&home, "48213377");
+    assert_eq!(kind, "comment");
+    assert!(
+        text.contains("bank's semicolon export.\n\nAuthor,"),
+        "{text:?}"
+    );
+    // The search hit for it is already known; it joins the story's thread.
+    let search = home.import_report(&fixture("hn_algolia_search.json"), &[]);
+    assert_eq!(search["already_known"], 1);
+    let mut story = fixture_json("hn_firebase_item.json");
+    story["type"] = json!("story");
+    let file = home.write("story.json", serde_json::to_vec(&story).unwrap());
+    assert_eq!(
+        Home::new().import_report(&file, &[])["not_messages"],
+        json!({"story": 1})
+    );
+    story["deleted"] = json!(true);
+    let file = home.write("deleted.json", serde_json::to_vec(&story).unwrap());
+    assert_eq!(
+        Home::new().import_report(&file, &[])["not_messages"],
+        json!({"deleted": 1})
+    );
+}

@@ -236,3 +236,39 @@ fn entities_that_decode_to_escapes_are_stored_raw_and_shown_safely() {
     );
     assert!(shown.contains("hi ␛]52;c;"), "{shown}");
 }
+
+#[test]
+fn an_archive_outbox_and_a_single_status_are_the_users_own_posts() {
+    let home = Home::new();
+    let report = home.import_report(&fixture("mastodon_outbox.json"), &[]);
+    assert_eq!(report["new_messages"], 2);
+    assert_eq!(report["not_messages"], json!({"boost": 1}));
+    assert_eq!(
+        home.count("SELECT count(*) FROM messages WHERE direction = 'out'"),
+        2,
+        "an outbox is the user's own, whatever [me] says"
+    );
+    // The reply points at what it answered by its global id.
+    assert_eq!(
+        home.text("SELECT parent_id FROM messages WHERE external_id LIKE '%116736439551262721'"),
+        "https://social.example.net/users/kai/statuses/114712093385120077"
+    );
+    assert_eq!(
+        home.text("SELECT DISTINCT author_handle FROM messages"),
+        "robin@mastodon.example"
+    );
+    // The status a reply created is the same post: known.
+    let status = home.import_report(&fixture("mastodon_status_created.json"), &[]);
+    assert_eq!(status["already_known"], 1);
+    let mut broken = fixture_json("mastodon_outbox.json");
+    broken["orderedItems"][0]["object"]
+        .as_object_mut()
+        .unwrap()
+        .remove("published");
+    let file = home.write("outbox.json", serde_json::to_vec(&broken).unwrap());
+    let stderr = Home::new().import_refused(&file, &[]);
+    assert!(
+        stderr.contains("outbox.json: orderedItems[0].object.published: missing"),
+        "{stderr}"
+    );
+}
