@@ -43,6 +43,23 @@ pub struct Cursor {
     /// A walk under way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub walk: Option<Walk>,
+    /// Which server and user the cursor belongs to: an account renamed
+    /// onto another server (or platform) starts afresh instead of taking
+    /// another server's ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+/// `service address handle` of an account, as cursors record it.
+fn origin_of(account: &Account) -> String {
+    format!(
+        "{} {} {}",
+        account.service.as_str(),
+        account.base_url,
+        account.handle.as_deref().unwrap_or("")
+    )
+    .trim_end()
+    .to_owned()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,16 +221,20 @@ fn pull(
             Box::new(github::Github::new(account, secret)),
         ),
     };
-    let mut cursor: Cursor = match store.sync_cursor(&account.name)? {
-        // A cursor this tend cannot read (written by hand?) starts over:
-        // what is already stored is recognized, not duplicated.
-        Some(text) => serde_json::from_str(&text).unwrap_or_default(),
-        None => Cursor::default(),
-    };
+    let origin = origin_of(account);
+    // A cursor this tend cannot read (written by hand?), or one of another
+    // server, starts over: what is already stored is recognized, not
+    // duplicated.
+    let mut cursor: Cursor = store
+        .sync_cursor(&account.name)?
+        .and_then(|text| serde_json::from_str::<Cursor>(&text).ok())
+        .filter(|cursor| cursor.origin.as_deref() == Some(origin.as_str()))
+        .unwrap_or_default();
     let mut my_handles = config.me.handle_keys();
-    // Ids seen in this run: a page of nothing but those means the server
-    // repeats itself (a page number past the end served as the first), and
-    // the walk has nowhere further down to go.
+    // Ids seen in this run: a page of nothing but those means the pages
+    // shifted under the walk (new items pushed page N down to N+1) or the
+    // server repeats itself. Stop this run there, walk kept: the next run
+    // goes on from the same place, where those items are merely known.
     let mut seen = std::collections::HashSet::new();
     while report.pages < MAX_PAGES {
         let walk = cursor.walk.clone();
@@ -232,32 +253,11 @@ fn pull(
         for handle in source.my_handles() {
             my_handles.insert((platform, platform.handle_key(&handle)));
         }
-        let top = walk
-            .as_ref()
-            .map(|walk| walk.top.clone())
-            .or_else(|| fetched.newest.clone());
-        let last_modified = walk
-            .as_ref()
-            .and_then(|walk| walk.last_modified.clone())
-            .or_else(|| fetched.last_modified.clone());
-        let repeated = !fetched.ids.is_empty() && fetched.ids.iter().all(|id| seen.contains(id));
+        if !fetched.ids.is_empty() && fetched.ids.iter().all(|id| seen.contains(id)) {
+            return Ok(());
+        }
         seen.extend(fetched.ids.iter().cloned());
-        let next_cursor = match (&fetched.next, &top, fetched.reached_known || repeated) {
-            (Some(next), Some(top), false) => Cursor {
-                since: cursor.since.clone(),
-                last_modified: cursor.last_modified.clone(),
-                walk: Some(Walk {
-                    top: top.clone(),
-                    next: next.clone(),
-                    last_modified,
-                }),
-            },
-            _ => Cursor {
-                since: top.or_else(|| cursor.since.clone()),
-                last_modified: last_modified.or_else(|| cursor.last_modified.clone()),
-                walk: None,
-            },
-        };
+        let next_cursor = after_page(&cursor, &fetched, &origin);
         report.pages += 1;
         let page = SyncPage {
             name: format!("{} page {}", account.name, report.pages),
@@ -287,8 +287,43 @@ fn pull(
     Ok(())
 }
 
-/// A page's items sorted out against `since`, for services whose items
-/// carry a time (`indexedAt`, `updated_at`).
+/// Where the walk stands once `fetched`, the page after `cursor`, is stored.
+fn after_page(cursor: &Cursor, fetched: &Fetched, origin: &str) -> Cursor {
+    let walk = cursor.walk.as_ref();
+    let top = walk
+        .map(|walk| walk.top.clone())
+        .or_else(|| fetched.newest.clone());
+    let last_modified = walk
+        .and_then(|walk| walk.last_modified.clone())
+        .or_else(|| fetched.last_modified.clone());
+    match (&fetched.next, top, fetched.reached_known) {
+        (Some(next), Some(top), false) => Cursor {
+            since: cursor.since.clone(),
+            last_modified: cursor.last_modified.clone(),
+            walk: Some(Walk {
+                top,
+                next: next.clone(),
+                last_modified,
+            }),
+            origin: Some(origin.to_owned()),
+        },
+        (_, top, _) => Cursor {
+            since: top.or_else(|| cursor.since.clone()),
+            last_modified: last_modified.or_else(|| cursor.last_modified.clone()),
+            walk: None,
+            origin: Some(origin.to_owned()),
+        },
+    }
+}
+
+/// How far back of `since` a time-keyed walk looks again. A service's time
+/// is when something happened, and an item can become visible a little
+/// after a later one (indexing, delivery): the overlap fetches it, and the
+/// store's dedupe makes the rest "already known".
+pub const TIME_OVERLAP: chrono::Duration = chrono::Duration::minutes(10);
+
+/// A page's items sorted out against `since` (less `TIME_OVERLAP`), for
+/// services whose items carry a time (`indexedAt`, `updated_at`).
 #[derive(Debug)]
 pub struct Split {
     /// Every item's id (`id_key`), known or not.
@@ -312,7 +347,9 @@ pub fn split_by_time(
         let text = item.get(time_key)?.as_str()?;
         Some(DateTime::parse_from_rfc3339(text).ok()?.with_timezone(&Utc))
     };
-    let since = since.and_then(|since| DateTime::parse_from_rfc3339(since).ok());
+    let since = since
+        .and_then(|since| DateTime::parse_from_rfc3339(since).ok())
+        .map(|since| since.with_timezone(&Utc) - TIME_OVERLAP);
     let total = items.len();
     let ids = items
         .iter()
@@ -405,11 +442,12 @@ mod tests {
                 next: "5".into(),
                 last_modified: None,
             }),
+            origin: Some("mastodon https://m.example".into()),
         };
         let text = serde_json::to_string(&cursor).unwrap();
         assert_eq!(
             text,
-            r#"{"since":"88213457","walk":{"top":"9","next":"5"}}"#
+            r#"{"since":"88213457","walk":{"top":"9","next":"5"},"origin":"mastodon https://m.example"}"#
         );
         assert_eq!(serde_json::from_str::<Cursor>(&text).unwrap(), cursor);
     }

@@ -140,12 +140,15 @@ impl<'a> Bluesky<'a> {
     }
 }
 
+/// An access token past its time: `400 ExpiredToken`, or any 401 (a
+/// rotated or revoked token), which a fresh session may cure.
 fn is_expired(reply: &Reply) -> bool {
-    matches!(reply.status, 400 | 401)
-        && serde_json::from_slice::<Value>(&reply.body)
-            .ok()
-            .and_then(|body| body.get("error").and_then(Value::as_str).map(str::to_owned))
-            .is_some_and(|error| error == "ExpiredToken")
+    reply.status == 401
+        || reply.status == 400
+            && serde_json::from_slice::<Value>(&reply.body)
+                .ok()
+                .and_then(|body| body.get("error").and_then(Value::as_str).map(str::to_owned))
+                .is_some_and(|error| error == "ExpiredToken")
 }
 
 impl Source for Bluesky<'_> {

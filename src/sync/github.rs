@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use anyhow::{Result, anyhow};
 use serde_json::{Map, Value};
 
-use super::http::{Call, Http, Reply, push_param};
+use super::http::{Call, Http, HttpError, Reply, push_param};
 use super::secret::Secret;
 use super::{Fetch, Fetched, Source, link_next, refused, split_by_time, unexpected};
 use crate::config::Account;
@@ -101,8 +101,8 @@ impl<'a> Github<'a> {
                 continue;
             };
             match self.post(http, address)? {
-                Some(post) => posts.push((post, title)),
-                None => not_messages.push("deleted comment".to_owned()),
+                Ok(post) => posts.push((post, title)),
+                Err(unreadable) => not_messages.push(unreadable),
             }
         }
         Ok((posts, not_messages))
@@ -117,30 +117,38 @@ impl<'a> Github<'a> {
         }
     }
 
-    /// The comment (or issue) a notification points at, `None` when it is
-    /// gone.
-    fn post(&self, http: &mut Http<'_>, api_url: &str) -> Result<Option<Map<String, Value>>> {
-        // Addresses in a notification name GitHub's host; the request goes
-        // to the configured API (GitHub Enterprise, or a test's server).
-        let path = api_url
-            .split_once("://")
-            .and_then(|(_, rest)| rest.find('/').map(|slash| &rest[slash..]))
-            .filter(|path| path.starts_with("/repos/"))
-            .ok_or_else(|| {
-                anyhow!(
-                    "a notification points at {}, not a repository's comment",
-                    crate::sanitize::quote(api_url)
-                )
-            })?;
+    /// The comment (or issue) a notification points at, or the kind of
+    /// item it is counted as when it cannot be read (deleted, behind SSO,
+    /// a server error that lasts): one such item must not stop every later
+    /// sync at the same place. The network, the token and rate limits
+    /// stop the sync (`Err`), which resumes here.
+    fn post(
+        &self,
+        http: &mut Http<'_>,
+        api_url: &str,
+    ) -> Result<std::result::Result<Map<String, Value>, String>> {
+        // A notification names GitHub's own address; the request goes to the
+        // configured API (GitHub Enterprise's `…/api/v3`, or a test's server).
+        let Some(path) = api_url.find("/repos/").map(|at| &api_url[at..]) else {
+            return Ok(Err("notification without a repository address".to_owned()));
+        };
         let what = format!("GET {}", path.split('?').next().unwrap_or(path));
-        let reply = http.send(&self.call(format!("{}{path}", self.account.base_url), &what))?;
-        if matches!(reply.status, 404 | 410) {
-            return Ok(None);
+        let reply = match http.send(&self.call(format!("{}{path}", self.account.base_url), &what)) {
+            Ok(reply) => reply,
+            Err(HttpError::Server { status, .. }) => {
+                return Ok(Err(format!("unreadable comment ({status})")));
+            }
+            Err(other) => return Err(other.into()),
+        };
+        match reply.status {
+            200 => {}
+            404 | 410 => return Ok(Err("deleted comment".to_owned())),
+            401 => return Err(refused(self.account, 401, &reply.detail(), TOKEN_FIX)),
+            status => return Ok(Err(format!("unreadable comment ({status})"))),
         }
-        self.check(&what, &reply)?;
-        match reply.json(&what)? {
-            Value::Object(post) => Ok(Some(post)),
-            _ => Err(anyhow!("{what} answered something other than a comment")),
+        match reply.json(&what) {
+            Ok(Value::Object(post)) => Ok(Ok(post)),
+            _ => Ok(Err("unreadable comment (not JSON)".to_owned())),
         }
     }
 }
@@ -157,7 +165,13 @@ impl Source for Github<'_> {
             "{}/notifications?all=true&per_page={}",
             self.account.base_url, self.account.page_size
         );
-        if let Some(since) = since {
+        // `since` less the overlap the walk looks back (`split_by_time`).
+        let since_overlap = since
+            .and_then(|since| chrono::DateTime::parse_from_rfc3339(since).ok())
+            .map(|since| {
+                (since - super::TIME_OVERLAP).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            });
+        if let Some(since) = &since_overlap {
             push_param(&mut url, "since", since);
         }
         if let Some(page) = next {

@@ -28,9 +28,11 @@ pub enum HttpError {
         "{what} took longer than {seconds} s; the server is slow or unreachable ([sync] timeout_seconds sets the limit)"
     )]
     Timeout { what: String, seconds: u64 },
-    #[error("the connection dropped while reading {what}")]
+    #[error("the connection dropped while reading {what}; run tend sync again to continue")]
     Dropped { what: String },
-    #[error("rate limited until {} UTC; run tend sync again after that (what was fetched is saved)", until.format("%H:%M"))]
+    #[error("{what} answered with more than {} MiB, more than a page can be; check the account's address", MAX_BODY_BYTES >> 20)]
+    TooLarge { what: String },
+    #[error("rate limited until {} UTC; run tend sync again after that (what was fetched is saved)", until.format("%Y-%m-%d %H:%M"))]
     RateLimited { until: DateTime<Utc> },
     #[error("{what} failed with a server error ({status}{detail}); try again later")]
     Server {
@@ -40,8 +42,8 @@ pub enum HttpError {
     },
 }
 
-/// One answer, read whole.
-#[derive(Debug)]
+/// One answer, read whole. Its body may hold tokens (a session's): `Debug`
+/// shows its size only.
 pub struct Reply {
     pub status: u16,
     headers: Vec<(String, String)>,
@@ -82,8 +84,17 @@ impl Reply {
     }
 }
 
-/// A request: method, address, headers, body.
-#[derive(Debug)]
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reply")
+            .field("status", &self.status)
+            .field("body_bytes", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A request: method, address, headers, body. Headers and body may hold
+/// secrets: `Debug` shows neither.
 pub struct Call<'a> {
     pub method: &'static str,
     pub url: String,
@@ -91,6 +102,15 @@ pub struct Call<'a> {
     pub body: Option<Vec<u8>>,
     /// What the request is, for messages (`GET /api/v1/notifications`).
     pub what: &'a str,
+}
+
+impl std::fmt::Debug for Call<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("method", &self.method)
+            .field("what", &self.what)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> Call<'a> {
@@ -184,8 +204,10 @@ impl<'a> Http<'a> {
             if let Some(reset) = exhausted_until(&reply, now) {
                 self.not_before = Some(reset);
             }
+            // GitHub says a spent budget with 403; others with 429.
             let limited = reply.status == 429
-                || (matches!(reply.status, 403 | 503) && reply.header("retry-after").is_some());
+                || (matches!(reply.status, 403 | 503)
+                    && (reply.header("retry-after").is_some() || self.not_before.is_some()));
             if limited {
                 let until = retry_after(&reply, now)
                     .or(self.not_before)
@@ -268,6 +290,9 @@ impl<'a> Http<'a> {
                     what: call.what.to_owned(),
                     seconds: self.timeout.as_secs(),
                 },
+                ureq::Error::BodyExceedsLimit(_) => HttpError::TooLarge {
+                    what: call.what.to_owned(),
+                },
                 _ => HttpError::Dropped {
                     what: call.what.to_owned(),
                 },
@@ -338,7 +363,7 @@ fn host_of(url: &str) -> String {
 fn retry_after(reply: &Reply, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let value = reply.header("retry-after")?.trim();
     if let Ok(seconds) = value.parse::<u32>() {
-        return Some(now + chrono::Duration::seconds(i64::from(seconds)));
+        return now.checked_add_signed(chrono::Duration::seconds(i64::from(seconds)));
     }
     DateTime::parse_from_rfc2822(value)
         .ok()
@@ -362,13 +387,20 @@ fn exhausted_until(reply: &Reply, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     if let Ok(at) = DateTime::parse_from_rfc3339(reset) {
         return Some(at.with_timezone(&Utc));
     }
-    let number = reset.parse::<f64>().ok()?;
-    // A billion seconds is 2001: anything smaller counts from now.
-    if number > 1e9 {
-        DateTime::from_timestamp(number as i64, 0)
+    let number = reset
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n >= 0.0)?;
+    // A billion seconds is 2001: anything smaller counts from now. A reset
+    // more than a day away is a server's mistake, not a reason to wait.
+    let at = if number > 1e9 {
+        DateTime::from_timestamp(number.min(1e12) as i64, 0)?
     } else {
-        Some(now + chrono::Duration::milliseconds((number * 1000.0) as i64))
-    }
+        now.checked_add_signed(chrono::Duration::milliseconds(
+            (number.min(1e8) * 1000.0) as i64,
+        ))?
+    };
+    Some(at.min(now + chrono::Duration::days(1)))
 }
 
 /// Appends `&key=value` to `url`, the value percent-encoded (RFC 3986
@@ -454,6 +486,28 @@ mod tests {
             ("x-ratelimit-reset", "412"),
         ]);
         assert_eq!(exhausted_until(&left, now), None);
+    }
+
+    #[test]
+    fn hostile_reset_values_neither_panic_nor_wait_past_a_day() {
+        let now = at("2026-06-12T09:18:00Z");
+        for reset in ["-inf", "-1e20", "-1e14", "NaN", "inf", "1e300", "-5"] {
+            let hostile = reply(&[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", reset)]);
+            if let Some(until) = exhausted_until(&hostile, now) {
+                assert!(until <= now + chrono::Duration::days(1), "{reset}: {until}");
+            }
+        }
+        let far = reply(&[
+            ("x-ratelimit-remaining", "0"),
+            ("x-ratelimit-reset", "99999999999"),
+        ]);
+        assert_eq!(
+            exhausted_until(&far, now),
+            Some(now + chrono::Duration::days(1))
+        );
+        let call = Call::get("https://x/y".into(), "GET /y")
+            .header("Authorization", "Bearer s3cret".into());
+        assert!(!format!("{call:?}").contains("s3cret"));
     }
 
     #[test]

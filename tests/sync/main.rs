@@ -63,11 +63,15 @@ fn sync(home: &Home, args: &[&str]) -> (bool, Vec<Value>, String) {
     (output.status.success(), reports, stderr)
 }
 
+/// The account's stored cursor, without the server it belongs to.
 fn cursor(home: &Home, account: &str) -> Value {
-    serde_json::from_str(&home.text(&format!(
+    let mut cursor: Value = serde_json::from_str(&home.text(&format!(
         "SELECT cursor FROM sync_cursors WHERE account = '{account}'"
     )))
-    .unwrap()
+    .unwrap();
+    let origin = cursor.as_object_mut().unwrap().remove("origin").unwrap();
+    assert!(origin.as_str().unwrap().starts_with(account), "{origin}");
+    cursor
 }
 
 /// The store is whole and holds no secret.
@@ -303,7 +307,7 @@ fn a_short_rate_limit_is_waited_out_and_a_long_one_stops_until_later() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     // TEND_NOW is 12:00 UTC: five minutes later.
     assert!(
-        stderr.contains("rate limited until 12:05 UTC; run tend sync again after that"),
+        stderr.contains("rate limited until 2026-06-13 12:05 UTC; run tend sync again after that"),
         "{stderr}"
     );
     assert_consistent(&home);
@@ -484,8 +488,15 @@ fn github_fetches_each_notifications_comment_and_polls_with_if_modified_since() 
             .any(|r| r.path == "/repos/tallybook/tallybook/issues/comments/3012345678"),
         "comment addresses are fetched from the configured API"
     );
-    // The Link header's page 2 is fetched next (this server has no page 2:
-    // it serves page 1 again, all of it known now).
+    // The Link header's page 2 is fetched next: the empty end.
+    assert_eq!(
+        requests
+            .iter()
+            .filter(|r| r.path == "/notifications")
+            .map(|r| r.query_value("page"))
+            .collect::<Vec<_>>(),
+        [None, Some("2")]
+    );
     assert_eq!(
         cursor(&home, "github")["last_modified"],
         "Fri, 12 Jun 2026 09:18:44 GMT"
@@ -506,7 +517,9 @@ fn github_fetches_each_notifications_comment_and_polls_with_if_modified_since() 
         again[0].header("if-modified-since"),
         Some("Fri, 12 Jun 2026 09:18:44 GMT")
     );
-    assert_eq!(again[0].query_value("since"), Some("2026-06-12T09:18:44Z"));
+    // Ten minutes of overlap: a notification stamped a little before the
+    // newest one seen, but delivered after it, is still found.
+    assert_eq!(again[0].query_value("since"), Some("2026-06-12T09:08:44Z"));
 }
 
 #[test]
@@ -580,5 +593,96 @@ fn no_accounts_and_bad_account_settings_say_how_to_fix_them() {
             "config.toml:1: accounts[0]: instance: \"http://mastodon.example\" is not encrypted"
         ) || stderr.contains("is not encrypted"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn one_unreadable_github_comment_is_counted_and_the_sync_goes_on() {
+    let server = FakeServer::start();
+    let home = home_for(&server, GITHUB);
+    // Behind an organisation's single sign-on, say.
+    server.fault(
+        "/repos/tallybook/tallybook/issues/comments/3012345678",
+        Fault::Status {
+            status: 403,
+            body: None,
+            headers: None,
+            extra: vec![],
+        },
+        1,
+    );
+    let (ok, reports, stderr) = sync(&home, &[]);
+    assert!(ok, "{stderr}");
+    assert_eq!(reports[0]["not_messages"]["unreadable comment (403)"], 1);
+    assert_eq!(reports[0]["up_to_date"], true);
+
+    // GitHub's spent budget comes as a 403 too: waited out, not blamed on the token.
+    let home = home_for(&server, GITHUB);
+    let reset = chrono::DateTime::parse_from_rfc3339(common::NOW)
+        .unwrap()
+        .timestamp()
+        + 1;
+    server.fault(
+        "/notifications",
+        Fault::Status {
+            status: 403,
+            body: Some("github_error_401.json"),
+            headers: None,
+            extra: vec![
+                ("x-ratelimit-remaining", "0".to_owned()),
+                ("x-ratelimit-reset", reset.to_string()),
+            ],
+        },
+        1,
+    );
+    let (ok, reports, stderr) = sync(&home, &[]);
+    assert!(ok, "{stderr}");
+    assert_eq!(reports[0]["new_messages"], 1);
+}
+
+#[test]
+fn a_bluesky_token_refused_mid_sync_gets_a_fresh_session() {
+    let server = FakeServer::start();
+    let home = home_for(&server, BLUESKY);
+    server.fault(
+        "/xrpc/app.bsky.notification.listNotifications",
+        Fault::Status {
+            status: 401,
+            body: Some("bluesky_error_auth.json"),
+            headers: Some("bluesky_error_auth.headers"),
+            extra: vec![],
+        },
+        1,
+    );
+    let (ok, reports, stderr) = sync(&home, &[]);
+    assert!(ok, "{stderr}");
+    assert_eq!(reports[0]["new_messages"], 3);
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.path == "/xrpc/com.atproto.server.refreshSession")
+    );
+}
+
+#[test]
+fn a_cursor_of_another_server_is_not_used() {
+    let server = FakeServer::start();
+    let home = home_for(&server, MASTODON);
+    assert!(sync(&home, &[]).0);
+    // The same account name, moved to another address of the same server.
+    let config = std::fs::read_to_string(home.config()).unwrap();
+    let moved_base = server.base.replace("127.0.0.1", "localhost");
+    home.write("config.toml", config.replace(&server.base, &moved_base));
+    server.clear_requests();
+    let (ok, reports, stderr) = sync(&home, &[]);
+    assert!(ok, "{stderr}");
+    assert_eq!(
+        reports[0]["already_known"], 4,
+        "a fresh walk, nothing twice"
+    );
+    assert_eq!(
+        notification_requests(&server)[0].query_value("since_id"),
+        None
     );
 }

@@ -356,6 +356,17 @@ impl Shared {
             if token != Some(GITHUB_TOKEN) {
                 return self.fixture(Some(401), Some("github_error_401.json"), None);
             }
+            // The fixture is page 1; its Link names pages 2 and 3, which this
+            // server serves as the empty end of the list.
+            let later_page = request
+                .query_value("page")
+                .and_then(|page| page.parse::<u32>().ok())
+                .is_some_and(|page| page >= 2);
+            if path == "/notifications" && later_page {
+                let mut response = self.fixture(Some(200), None, None);
+                response.body = b"[]".to_vec();
+                return response;
+            }
         } else if request.method == "POST" && path == CREATE_SESSION {
             return self.create_session(request);
         } else if request.method == "POST" && path == REFRESH_SESSION {
