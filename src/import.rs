@@ -710,7 +710,9 @@ mod tests {
                     prop_assert!(bad.location.starts_with(&format!("{file}: ")), "{bad:?}");
                 }
             }
-            prop_assert!(refused || good >= 1 || seen.is_empty(), "{pointer}: {seen:?}");
+            // Damage to what holds every item (a thread's root replaced)
+            // leaves one bad item and nothing else to keep.
+            prop_assert!(refused || good >= 1 || seen.len() <= 1, "{pointer}: {seen:?}");
         }
 
         /// Any bytes as an mbox: messages or located errors, one per message.
