@@ -141,7 +141,11 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
-    fn with_counts(counts: IngestCounts, errors: Vec<BadRecord>) -> ImportReport {
+    fn new(
+        counts: IngestCounts,
+        errors: Vec<BadRecord>,
+        not_messages: std::collections::BTreeMap<String, u64>,
+    ) -> ImportReport {
         ImportReport {
             new_messages: counts.new_messages,
             new_conversations: counts.new_conversations,
@@ -149,7 +153,20 @@ impl ImportReport {
             duplicates: counts.duplicates,
             skipped: errors.len() as u64,
             errors,
-            not_messages: std::collections::BTreeMap::new(),
+            not_messages,
+        }
+    }
+
+    /// Adds another import's report to this one (a sync's pages).
+    pub fn absorb(&mut self, other: ImportReport) {
+        self.new_messages += other.new_messages;
+        self.new_conversations += other.new_conversations;
+        self.already_known += other.already_known;
+        self.duplicates += other.duplicates;
+        self.skipped += other.skipped;
+        self.errors.extend(other.errors);
+        for (kind, count) in other.not_messages {
+            *self.not_messages.entry(kind).or_default() += count;
         }
     }
 }
@@ -249,9 +266,7 @@ pub fn import(
         }
     }
     let counts = ingest.finish()?;
-    let mut report = ImportReport::with_counts(counts, skipped);
-    report.not_messages = not_messages;
-    Ok(report)
+    Ok(ImportReport::new(counts, skipped, not_messages))
 }
 
 /// What one page of a sync holds, in the platform's own JSON.
@@ -296,7 +311,7 @@ pub fn store_page(
 ) -> Result<ImportReport> {
     let mut ingest = store.ingest(now, my_handles.clone())?;
     let mut skipped = Vec::new();
-    let name = page.name.clone();
+    let name = &page.name;
     let account = page.account;
     let mut sink = |_: usize, record: Result<NewMessage, BadRecord>| -> Result<(), ImportError> {
         match record {
@@ -310,7 +325,7 @@ pub fn store_page(
         }
         Ok(())
     };
-    let mut records = platform::Records::new(&page.name, &mut sink);
+    let mut records = platform::Records::new(name, &mut sink);
     for kind in &page.not_messages {
         records.not_a_message(kind);
     }
@@ -334,9 +349,7 @@ pub fn store_page(
     let not_messages = records.finish().map_err(|err| anyhow!("{err}"))?;
     ingest.save_cursor(page.account, page.platform.as_str(), &page.cursor, now)?;
     let counts = ingest.finish()?;
-    let mut report = ImportReport::with_counts(counts, skipped);
-    report.not_messages = not_messages;
-    Ok(report)
+    Ok(ImportReport::new(counts, skipped, not_messages))
 }
 
 /// The platform importers, each with what it recognizes and what it is

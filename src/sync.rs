@@ -15,7 +15,6 @@ pub mod http;
 mod mastodon;
 pub mod secret;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
@@ -23,8 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
 use crate::config::{Account, Config, Service};
-use crate::import::{BadRecord, PageContent, SyncPage, store_page};
-use crate::model::Platform;
+use crate::import::{ImportReport, PageContent, SyncPage, store_page};
 use crate::store::Store;
 use http::Http;
 
@@ -122,12 +120,9 @@ pub struct AccountReport {
     pub account: String,
     pub platform: String,
     pub pages: u32,
-    pub new_messages: u64,
-    pub new_conversations: u64,
-    pub already_known: u64,
-    pub skipped: u64,
-    pub errors: Vec<BadRecord>,
-    pub not_messages: BTreeMap<String, u64>,
+    /// What its pages stored, added up.
+    #[serde(flatten)]
+    pub stored: ImportReport,
     /// The walk reached what the last sync saw (false: stopped early).
     pub up_to_date: bool,
     /// Why it stopped, if it failed; what it stored before that stays.
@@ -207,19 +202,11 @@ fn pull(
         world.clock,
         world.sleep,
     );
-    let (platform, mut source): (Platform, Box<dyn Source>) = match account.service {
-        Service::Mastodon => (
-            Platform::Mastodon,
-            Box::new(mastodon::Mastodon::new(account, secret)),
-        ),
-        Service::Bluesky => (
-            Platform::Bluesky,
-            Box::new(bluesky::Bluesky::new(account, secret)),
-        ),
-        Service::Github => (
-            Platform::Github,
-            Box::new(github::Github::new(account, secret)),
-        ),
+    let platform = account.service.platform();
+    let mut source: Box<dyn Source> = match account.service {
+        Service::Mastodon => Box::new(mastodon::Mastodon::new(account, secret)),
+        Service::Bluesky => Box::new(bluesky::Bluesky::new(account, secret)),
+        Service::Github => Box::new(github::Github::new(account, secret)),
     };
     let origin = origin_of(account);
     // A cursor this tend cannot read (written by hand?), or one of another
@@ -267,15 +254,9 @@ fn pull(
             not_messages: fetched.not_messages,
             cursor: serde_json::to_string(&next_cursor).context("writing the sync cursor")?,
         };
-        let stored = store_page(store, &page, &my_handles, world.clock.now())?;
-        report.new_messages += stored.new_messages;
-        report.new_conversations += stored.new_conversations;
-        report.already_known += stored.already_known;
-        report.skipped += stored.skipped;
-        report.errors.extend(stored.errors);
-        for (kind, count) in stored.not_messages {
-            *report.not_messages.entry(kind).or_default() += count;
-        }
+        report
+            .stored
+            .absorb(store_page(store, &page, &my_handles, world.clock.now())?);
         (world.progress)(report);
         let complete = next_cursor.walk.is_none();
         cursor = next_cursor;
@@ -322,6 +303,13 @@ fn after_page(cursor: &Cursor, fetched: &Fetched, origin: &str) -> Cursor {
 /// store's dedupe makes the rest "already known".
 pub const TIME_OVERLAP: chrono::Duration = chrono::Duration::minutes(10);
 
+/// `since` (RFC 3339) less `TIME_OVERLAP`: where a time-keyed walk stops.
+#[must_use]
+pub fn looked_back(since: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let since = chrono::DateTime::parse_from_rfc3339(since).ok()?;
+    Some(since.with_timezone(&chrono::Utc) - TIME_OVERLAP)
+}
+
 /// A page's items sorted out against `since` (less `TIME_OVERLAP`), for
 /// services whose items carry a time (`indexedAt`, `updated_at`).
 #[derive(Debug)]
@@ -347,9 +335,7 @@ pub fn split_by_time(
         let text = item.get(time_key)?.as_str()?;
         Some(DateTime::parse_from_rfc3339(text).ok()?.with_timezone(&Utc))
     };
-    let since = since
-        .and_then(|since| DateTime::parse_from_rfc3339(since).ok())
-        .map(|since| since.with_timezone(&Utc) - TIME_OVERLAP);
+    let since = since.and_then(looked_back);
     let total = items.len();
     let ids = items
         .iter()
@@ -395,14 +381,11 @@ pub fn link_next(link: &str, param: &str) -> Option<String> {
 /// A message for a server's refusal of the secret: what, and how to fix it.
 pub(crate) fn refused(account: &Account, status: u16, detail: &str, fix: &str) -> anyhow::Error {
     anyhow!(
-        "{} refused the {} ({status}{detail}); {fix}, then put it where the account's {} \
-         setting points",
-        account.service.as_str(),
+        "{service} refused the {} ({status}{detail}); {fix}, then put it where the account's \
+         {key}_env or {key}_file setting points",
         account.service.secret_name(),
-        match account.service {
-            Service::Bluesky => "password_env or password_file",
-            Service::Mastodon | Service::Github => "token_env or token_file",
-        }
+        service = account.service.as_str(),
+        key = account.service.secret_key(),
     )
 }
 

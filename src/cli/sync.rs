@@ -8,7 +8,6 @@ use anyhow::{Result, anyhow};
 use clap::Args;
 
 use super::Context;
-use crate::import::ImportReport;
 use crate::sync::{AccountReport, World, chosen, sync_account};
 
 #[derive(Debug, Args)]
@@ -41,16 +40,15 @@ pub(super) fn run(
                 write!(
                     stderr,
                     "\r\x1b[K{account}: page {}, {} new…",
-                    report.pages, report.new_messages
+                    report.pages, report.stored.new_messages
                 )
             };
             let _ = stderr.flush();
         }
     };
-    let sleep = |wait| std::thread::sleep(wait);
     let mut world = World {
         clock: context.clock,
-        sleep: &sleep,
+        sleep: &std::thread::sleep,
         progress: &mut progress,
     };
     let mut reports = Vec::new();
@@ -95,14 +93,6 @@ pub(super) fn run(
 
 /// `mastodon: 3 new messages, … · up to date`.
 fn line(report: &AccountReport) -> String {
-    let counts = ImportReport {
-        new_messages: report.new_messages,
-        new_conversations: report.new_conversations,
-        already_known: report.already_known,
-        skipped: report.skipped,
-        not_messages: report.not_messages.clone(),
-        ..ImportReport::default()
-    };
     let state = match (&report.error, report.up_to_date) {
         (Some(_), _) => "stopped (below); the next sync resumes here",
         (None, true) => "up to date",
@@ -111,6 +101,6 @@ fn line(report: &AccountReport) -> String {
     format!(
         "{}: {} · {state}",
         crate::sanitize::quote(&report.account),
-        super::import::summary(&counts)
+        super::import::summary(&report.stored)
     )
 }

@@ -17,6 +17,16 @@ pub enum Service {
 }
 
 impl Service {
+    /// The platform its messages are stored under.
+    #[must_use]
+    pub fn platform(self) -> crate::model::Platform {
+        match self {
+            Service::Mastodon => crate::model::Platform::Mastodon,
+            Service::Bluesky => crate::model::Platform::Bluesky,
+            Service::Github => crate::model::Platform::Github,
+        }
+    }
+
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -37,7 +47,8 @@ impl Service {
     }
 
     /// The config key family that holds the secret (`token…`, `password…`).
-    fn secret_key(self) -> &'static str {
+    #[must_use]
+    pub fn secret_key(self) -> &'static str {
         match self {
             Service::Mastodon | Service::Github => "token",
             Service::Bluesky => "password",

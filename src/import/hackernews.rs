@@ -76,38 +76,50 @@ fn read_item(item: &Map<String, Value>, records: &mut Records<'_>) {
         records.not_a_message(if deleted { "deleted" } else { kind });
         return;
     }
-    let found = (|| {
-        let id = field_str(item, "id", "item")?;
-        let time = item.get("time").and_then(Value::as_i64).unwrap_or_default();
-        let created_at = chrono::DateTime::from_timestamp(time, 0).ok_or_else(|| Found {
-            path: "item.time".to_owned(),
-            message: format!("{time} is not a time in seconds since 1970"),
-        })?;
-        let author = optional_str(item, "by");
-        let text = item.get("text").and_then(Value::as_str).unwrap_or("");
-        Ok(NewMessage {
-            platform: Platform::Hackernews,
-            url: Some(format!("https://news.ycombinator.com/item?id={id}")),
-            external_id: id,
-            created_at,
-            text: html::to_text(text),
-            kind: Kind::Comment,
-            thread_id: None,
-            parent_id: optional_str(item, "parent"),
-            author_profile_url: author
-                .as_ref()
-                .map(|author| format!("https://news.ycombinator.com/user?id={author}")),
-            author_display_name: None,
-            author_id: None,
-            author_handle: author,
-            title: None,
-            source_account: None,
-            direction: None,
-            author_followers: None,
-            extra_json: None,
-        })
-    })();
-    records.add(found);
+    records.add(item_comment(item));
+}
+
+fn item_comment(item: &Map<String, Value>) -> Result<NewMessage, Found> {
+    let id = field_str(item, "id", "item")?;
+    let time = item.get("time").and_then(Value::as_i64).unwrap_or_default();
+    let created_at = chrono::DateTime::from_timestamp(time, 0).ok_or_else(|| Found {
+        path: "item.time".to_owned(),
+        message: format!("{time} is not a time in seconds since 1970"),
+    })?;
+    let text = item.get("text").and_then(Value::as_str).unwrap_or("");
+    let mut message = hn_comment(id, created_at, text, optional_str(item, "by"));
+    message.parent_id = optional_str(item, "parent");
+    Ok(message)
+}
+
+/// A comment by `author` with HN's HTML `text`, and its addresses.
+fn hn_comment(
+    id: String,
+    created_at: chrono::DateTime<chrono::Utc>,
+    text: &str,
+    author: Option<String>,
+) -> NewMessage {
+    NewMessage {
+        platform: Platform::Hackernews,
+        url: Some(format!("https://news.ycombinator.com/item?id={id}")),
+        external_id: id,
+        created_at,
+        text: html::to_text(text),
+        kind: Kind::Comment,
+        thread_id: None,
+        parent_id: None,
+        author_profile_url: author
+            .as_ref()
+            .map(|author| format!("https://news.ycombinator.com/user?id={author}")),
+        author_display_name: None,
+        author_id: None,
+        author_handle: author,
+        title: None,
+        source_account: None,
+        direction: None,
+        author_followers: None,
+        extra_json: None,
+    }
 }
 
 fn comment(hit: &Map<String, Value>, path: &str) -> Result<NewMessage, Found> {
@@ -117,27 +129,11 @@ fn comment(hit: &Map<String, Value>, path: &str) -> Result<NewMessage, Found> {
         .get("comment_text")
         .and_then(Value::as_str)
         .ok_or_else(|| Found::missing(&format!("{path}.comment_text")))?;
-    let author = optional_str(hit, "author");
-    Ok(NewMessage {
-        platform: Platform::Hackernews,
-        url: Some(format!("https://news.ycombinator.com/item?id={id}")),
-        external_id: id,
-        created_at,
-        text: html::to_text(text),
-        kind: Kind::Comment,
-        thread_id: optional_str(hit, "story_id"),
-        parent_id: optional_str(hit, "parent_id"),
-        author_profile_url: author
-            .as_ref()
-            .map(|author| format!("https://news.ycombinator.com/user?id={author}")),
-        author_display_name: None,
-        author_id: None,
-        author_handle: author,
-        title: optional_str(hit, "story_title"),
-        source_account: None,
-        direction: None,
-        author_followers: None,
-        extra_json: optional_str(hit, "story_url")
-            .map(|url| serde_json::json!({ "story_url": url }).to_string()),
-    })
+    let mut message = hn_comment(id, created_at, text, optional_str(hit, "author"));
+    message.thread_id = optional_str(hit, "story_id");
+    message.parent_id = optional_str(hit, "parent_id");
+    message.title = optional_str(hit, "story_title");
+    message.extra_json = optional_str(hit, "story_url")
+        .map(|url| serde_json::json!({ "story_url": url }).to_string());
+    Ok(message)
 }

@@ -146,10 +146,7 @@ fn outbox_note(note: &Map<String, Value>, path: &str) -> Result<NewMessage, Foun
     let uri = field_str(note, "id", path)?;
     let created_at = timestamp_at(note, "published", path)?;
     let actor = field_str(note, "attributedTo", path)?;
-    let mut text = html::to_text(note.get("content").and_then(Value::as_str).unwrap_or(""));
-    if let Some(warning) = optional_str(note, "summary") {
-        text = format!("CW: {warning}\n\n{text}");
-    }
+    let text = status_text(note.get("content"), optional_str(note, "summary"));
     // `https://HOST/users/NAME` is NAME@HOST.
     let handle = host_of(&actor).and_then(|host| {
         let name = actor.rsplit_once("/users/")?.1;
@@ -181,6 +178,16 @@ fn outbox_note(note: &Map<String, Value>, path: &str) -> Result<NewMessage, Foun
     })
 }
 
+/// A status's HTML as text, its content warning (part of what was said)
+/// kept in front.
+fn status_text(content: Option<&Value>, warning: Option<String>) -> String {
+    let text = html::to_text(content.and_then(Value::as_str).unwrap_or(""));
+    match warning {
+        Some(warning) => format!("CW: {warning}\n\n{text}"),
+        None => text,
+    }
+}
+
 /// One status as a message. `uris` translates local ids (a context file).
 fn message(
     status: &Map<String, Value>,
@@ -196,12 +203,7 @@ fn message(
     let acct = field_str(account, "acct", &format!("{path}.account"))?;
     let profile = optional_str(account, "url");
     let handle = full_handle(&acct, profile.as_deref());
-    let content = status.get("content").and_then(Value::as_str).unwrap_or("");
-    let mut text = html::to_text(content);
-    // A content warning is part of what was said: kept in front.
-    if let Some(warning) = optional_str(status, "spoiler_text") {
-        text = format!("CW: {warning}\n\n{text}");
-    }
+    let text = status_text(status.get("content"), optional_str(status, "spoiler_text"));
     let visibility = optional_str(status, "visibility");
     let parent = optional_str(status, "in_reply_to_id").and_then(|local| match uris {
         Some(uris) => uris.get(local.as_str()).map(|uri| (*uri).to_owned()),

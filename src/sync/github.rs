@@ -165,14 +165,10 @@ impl Source for Github<'_> {
             "{}/notifications?all=true&per_page={}",
             self.account.base_url, self.account.page_size
         );
-        // `since` less the overlap the walk looks back (`split_by_time`).
-        let since_overlap = since
-            .and_then(|since| chrono::DateTime::parse_from_rfc3339(since).ok())
-            .map(|since| {
-                (since - super::TIME_OVERLAP).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-            });
-        if let Some(since) = &since_overlap {
-            push_param(&mut url, "since", since);
+        // As far back as `split_by_time` looks.
+        if let Some(since) = since.and_then(super::looked_back) {
+            let since = since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            push_param(&mut url, "since", &since);
         }
         if let Some(page) = next {
             push_param(&mut url, "page", page);

@@ -46,7 +46,7 @@ pub fn read(account: &Account, config_path: &Path) -> Result<Secret> {
                 "the environment variable \"{}\" that should hold the {what} is not set; \
                  export it, or name a file with {}_file",
                 quote(name),
-                key_family(account)
+                account.service.secret_key()
             )
         })?,
         SecretSource::File(path) => {
@@ -68,13 +68,6 @@ pub fn read(account: &Account, config_path: &Path) -> Result<Secret> {
         bail!("the {what} holds control characters (more than one line?); it must be one line");
     }
     Ok(Secret(secret.to_owned()))
-}
-
-fn key_family(account: &Account) -> &'static str {
-    match account.service {
-        crate::config::Service::Bluesky => "password",
-        crate::config::Service::Mastodon | crate::config::Service::Github => "token",
-    }
 }
 
 /// `~/x` is the user's `x`: config files are written by hand.
