@@ -182,7 +182,9 @@ fn a_hacker_news_item_is_the_same_comment_as_its_search_hit() {
         text.contains("bank's semicolon export.\n\nAuthor,"),
         "{text:?}"
     );
-    // The search hit for it is already known; it joins the story's thread.
+    // It waits under its parent (a provisional thread, until the parent
+    // arrives); the search hit for it is the same comment, already known.
+    assert_eq!(home.thread_of("48213377"), "48213001");
     let search = home.import_report(&fixture("hn_algolia_search.json"), &[]);
     assert_eq!(search["already_known"], 1);
     let mut story = fixture_json("hn_firebase_item.json");
@@ -192,10 +194,10 @@ fn a_hacker_news_item_is_the_same_comment_as_its_search_hit() {
         Home::new().import_report(&file, &[])["not_messages"],
         json!({"story": 1})
     );
-    story["deleted"] = json!(true);
-    let file = home.write("deleted.json", serde_json::to_vec(&story).unwrap());
-    assert_eq!(
-        Home::new().import_report(&file, &[])["not_messages"],
-        json!({"deleted": 1})
-    );
+    let mut deleted = fixture_json("hn_firebase_item.json");
+    deleted["deleted"] = json!(true);
+    let file = home.write("deleted.json", serde_json::to_vec(&deleted).unwrap());
+    let report = Home::new().import_report(&file, &[]);
+    assert_eq!(report["not_messages"], json!({"deleted": 1}));
+    assert_eq!(report["new_messages"], 0);
 }

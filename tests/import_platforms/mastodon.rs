@@ -254,7 +254,7 @@ fn an_archive_outbox_and_a_single_status_are_the_users_own_posts() {
         "https://social.example.net/users/kai/statuses/114712093385120077"
     );
     assert_eq!(
-        home.text("SELECT DISTINCT author_handle FROM messages"),
+        home.text("SELECT group_concat(DISTINCT author_handle) FROM messages"),
         "robin@mastodon.example"
     );
     // The status a reply created is the same post: known.
