@@ -29,7 +29,14 @@ impl Tmux {
             home.config().display(),
             env!("CARGO_BIN_EXE_tend")
         );
-        let tmux = Tmux::session(name, &format!("{command}; echo EXITED $?; sleep 30"));
+        // After a `kill -9` the terminal is still raw (a newline does not
+        // return the carriage), so the marker starts a line of its own with
+        // `\r\n` instead of landing wherever bash's "Killed" left the cursor
+        // and wrapping mid-word.
+        let tmux = Tmux::session(
+            name,
+            &format!("{command}; s=$?; printf '\\r\\nEXITED %s\\r\\n' $s; sleep 30"),
+        );
         tmux.wait_for("Queue (");
         tmux
     }
