@@ -209,27 +209,7 @@ pub fn import(
     mut source: Source<'_>,
     options: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
-    skip_bom(&mut source).with_context(|| format!("{}: cannot read", source.name))?;
-    let detected = match options.format {
-        Format::Auto => {
-            detect(&mut source).with_context(|| format!("{}: cannot read", source.name))?
-        }
-        Format::Jsonl => Detected::Jsonl,
-        Format::Csv => Detected::Csv,
-        Format::Mastodon
-        | Format::Bluesky
-        | Format::Github
-        | Format::Hackernews
-        | Format::Reddit
-        | Format::XArchive => Detected::Document,
-        Format::Mbox => Detected::Mbox,
-    };
-    // A platform's document is read and recognized before the store is
-    // written to: a file tend cannot read costs no lock.
-    let document = match detected {
-        Detected::Document => Some(platform_document(&mut source, options.format)?),
-        Detected::Jsonl | Detected::Csv | Detected::Mbox => None,
-    };
+    let reading = Reading::start(&mut source, options.format)?;
     let name = source.name.clone();
     let mut ingest = store.ingest(options.now, options.my_handles.clone())?;
     let mut skipped = Vec::new();
@@ -246,27 +226,94 @@ pub fn import(
             }
             Ok(())
         };
-    let mut not_messages = std::collections::BTreeMap::new();
-    match (detected, document) {
-        (Detected::Csv, _) => csv::read(&name, source.reader, &mut sink)?,
-        (Detected::Mbox, _) => {
-            let mut reader = source.reader;
-            let mut records = platform::Records::new(&name, &mut sink);
-            mbox::read(&mut reader, &mut records)
-                .with_context(|| format!("{name}: cannot read"))?;
-            records.finish()?;
-        }
-        (_, Some((importer, document))) => {
-            let mut records = platform::Records::new(&name, &mut sink);
-            importer.read(&document, &options.my_handles, &mut records);
-            not_messages = records.finish()?;
-        }
-        (Detected::Jsonl | Detected::Document, None) => {
-            jsonl::read(&name, source.reader, &mut sink)?;
-        }
-    }
+    let not_messages = reading.read(source, &options.my_handles, &mut sink)?;
     let counts = ingest.finish()?;
     Ok(ImportReport::new(counts, skipped, not_messages))
+}
+
+/// Reads `bytes` as `format` the way `tend import` does, storing nothing:
+/// how many messages and bad records it holds. The fuzz targets (`fuzz/`)
+/// drive every parser through this, without a store in the way.
+pub fn read_without_storing(format: Format, bytes: &[u8]) -> Result<(usize, usize), ImportError> {
+    let mut source = Source {
+        name: "<fuzz>".into(),
+        reader: Box::new(Cursor::new(bytes)),
+        extension: None,
+    };
+    let reading = Reading::start(&mut source, format)?;
+    let (mut messages, mut bad) = (0, 0);
+    let mut sink = |_: usize, record: Result<NewMessage, BadRecord>| -> Result<(), ImportError> {
+        match record {
+            Ok(_) => messages += 1,
+            Err(_) => bad += 1,
+        }
+        Ok(())
+    };
+    reading.read(source, &HashSet::new(), &mut sink)?;
+    Ok((messages, bad))
+}
+
+/// A source whose format is known, with a platform's whole document already
+/// read: what `import` finds out before it takes the store's write lock.
+struct Reading {
+    detected: Detected,
+    document: Option<(Importer, serde_json::Value)>,
+}
+
+impl Reading {
+    fn start(source: &mut Source<'_>, format: Format) -> Result<Reading, ImportError> {
+        skip_bom(source).with_context(|| format!("{}: cannot read", source.name))?;
+        let detected = match format {
+            Format::Auto => {
+                detect(source).with_context(|| format!("{}: cannot read", source.name))?
+            }
+            Format::Jsonl => Detected::Jsonl,
+            Format::Csv => Detected::Csv,
+            Format::Mastodon
+            | Format::Bluesky
+            | Format::Github
+            | Format::Hackernews
+            | Format::Reddit
+            | Format::XArchive => Detected::Document,
+            Format::Mbox => Detected::Mbox,
+        };
+        // A platform's document is read and recognized before the store is
+        // written to: a file tend cannot read costs no lock.
+        let document = match detected {
+            Detected::Document => Some(platform_document(source, format)?),
+            Detected::Jsonl | Detected::Csv | Detected::Mbox => None,
+        };
+        Ok(Reading { detected, document })
+    }
+
+    /// Hands every record to `sink`; returns the not-message counts.
+    fn read(
+        self,
+        source: Source<'_>,
+        my_handles: &HashSet<(Platform, String)>,
+        sink: &mut RecordSink<'_>,
+    ) -> Result<std::collections::BTreeMap<String, u64>, ImportError> {
+        let name = source.name;
+        match (self.detected, self.document) {
+            (Detected::Csv, _) => csv::read(&name, source.reader, sink)?,
+            (Detected::Mbox, _) => {
+                let mut reader = source.reader;
+                let mut records = platform::Records::new(&name, sink);
+                mbox::read(&mut reader, &mut records)
+                    .with_context(|| format!("{name}: cannot read"))?;
+                return records.finish();
+            }
+            (_, Some((importer, document))) => {
+                let mut records = platform::Records::new(&name, sink);
+                importer.read(&document, my_handles, &mut records);
+                return records.finish();
+            }
+            (Detected::Jsonl | Detected::Document, None) => {
+                jsonl::read(&name, source.reader, sink)?;
+            }
+        }
+        Ok(std::collections::BTreeMap::new())
+    }
 }
 
 /// What one page of a sync holds, in the platform's own JSON.
