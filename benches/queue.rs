@@ -6,35 +6,27 @@
 //! ```
 //!
 //! The store is built once, from `examples/generate.rs` (seed 1, ending at
-//! 2026-11-22T12:00Z) through the real `tend import`, and kept under
-//! `target/` for later runs (about 45 s and 800 MB at 1M). Each benchmark is
+//! 2026-11-22T12:00Z) through the real `tend import`, plus a 600-message
+//! thread (`support::add_long_thread`), and kept under `target/` for later
+//! runs (about 45 s and 800 MB at 1M). `benches/scale.rs` measures the same
+//! actions end to end and prints the table of BENCHMARKS.md. Each benchmark is
 //! what one user action costs: building the queue (10k conversations scored,
 //! the first 1000 rows read), a search as the list reads it, and a keypress
 //! in the session (`update` and a full 200×50 frame) moving through the
 //! queue or typing in the search box.
 
-#[path = "../examples/generate.rs"]
-#[allow(dead_code)]
-mod generate;
+mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::LazyLock;
-use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use divan::Bencher;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tend::budget::Reading;
-use tend::clock::Zone;
+use ratatui::crossterm::event::KeyCode;
+use support::{LONG_THREAD_WORD, Session, now};
 use tend::config::Config;
 use tend::query::Query;
 use tend::store::Store;
-use tend::tui::app::{App, Event};
-use tend::tui::keymap::Keymap;
 
-const END: &str = "2026-11-22T12:00:00Z";
 /// Rows of the list the session reads, as `tui::app` does.
 const ROWS: usize = 1000;
 
@@ -48,47 +40,34 @@ static STORE: LazyLock<PathBuf> = LazyLock::new(|| {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(1_000_000);
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-stores");
     // The schema version is in the name: a new migration builds a new store.
-    let path = dir.join(format!(
-        "generated-{count}-v{}.db",
-        tend::store::LATEST_VERSION
-    ));
+    let path =
+        support::work_dir().join(format!("queue-{count}-v{}.db", tend::store::LATEST_VERSION));
     if !path.exists() {
         build(&path, count).unwrap_or_else(|err| panic!("building {}: {err}", path.display()));
     }
     path
 });
 
-fn build(path: &Path, count: u64) -> std::io::Result<()> {
-    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
-    let jsonl = path.with_extension("jsonl");
+fn build(path: &std::path::Path, count: u64) -> std::io::Result<()> {
+    std::fs::create_dir_all(support::work_dir())?;
     eprintln!("building {} ({count} messages, once)…", path.display());
-    {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&jsonl)?);
-        generate::write_messages(count, 1, END, &mut out)?;
-    }
+    let jsonl = path.with_extension("jsonl");
+    support::write_history(&jsonl, count)?;
     let partial = path.with_extension("partial");
     let _ = std::fs::remove_file(&partial);
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_tend"))
-        .args(["import", "--db"])
-        .arg(&partial)
-        .arg(&jsonl)
-        .env("TEND_NOW", END)
-        .status()?;
+    support::import(&partial, &jsonl)?;
     std::fs::remove_file(&jsonl)?;
-    if !status.success() {
-        return Err(std::io::Error::other("tend import failed"));
-    }
+    support::add_long_thread(&partial)?;
     std::fs::rename(partial, path)
-}
-
-fn now() -> DateTime<Utc> {
-    END.parse().unwrap_or_default()
 }
 
 fn store() -> Store {
     Store::open(&STORE).unwrap_or_else(|err| panic!("{err:#}"))
+}
+
+fn session() -> Session {
+    Session::open(&STORE, 200, 50).unwrap_or_else(|err| panic!("{err:#}"))
 }
 
 #[divan::bench]
@@ -145,44 +124,46 @@ fn search(bencher: Bencher, text: &str) {
     });
 }
 
-fn session() -> (App, Terminal<TestBackend>) {
-    let app = App::new(
-        store(),
-        Config::default(),
-        Keymap::default(),
-        Reading::new(now(), Duration::ZERO),
-        Zone::Fixed(chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!())),
-        (200, 50),
-    )
-    .unwrap_or_else(|err| panic!("{err:#}"));
-    let terminal = Terminal::new(TestBackend::new(200, 50)).unwrap_or_else(|err| panic!("{err}"));
-    (app, terminal)
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-        .unwrap_or_else(|err| panic!("{err:#}"));
-}
-
 /// `j` then `k`, alternately: each loads the next conversation's thread,
 /// person and history, and draws the frame.
 #[divan::bench]
 fn keypress_moving_through_the_queue(bencher: Bencher) {
-    let (mut app, mut terminal) = session();
+    let mut session = session();
     let mut down = true;
     bencher.bench_local(|| {
-        press(
-            &mut app,
-            if down {
-                KeyCode::Char('j')
-            } else {
-                KeyCode::Char('k')
-            },
-        );
+        let key = if down { 'j' } else { 'k' };
         down = !down;
-        terminal
-            .draw(|frame| tend::tui::view::draw(frame, &app))
-            .map(|_| ())
+        session.press(KeyCode::Char(key))
+    });
+}
+
+/// Between a conversation of 600 messages and a short one (the two that
+/// hold the search word): every other press loads and wraps the long thread.
+#[divan::bench]
+fn keypress_to_and_from_a_600_message_thread(bencher: Bencher) {
+    let mut session = session();
+    open_long_thread(&mut session);
+    let mut down = true;
+    bencher.bench_local(|| {
+        let key = if down { KeyCode::Down } else { KeyCode::Up };
+        down = !down;
+        session.press(key)
+    });
+}
+
+/// Scrolling the long thread's pane, a line at a time.
+#[divan::bench]
+fn keypress_scrolling_a_600_message_thread(bencher: Bencher) {
+    let mut session = session();
+    open_long_thread(&mut session);
+    session
+        .key(KeyCode::Tab)
+        .unwrap_or_else(|err| panic!("{err:#}"));
+    let mut down = true;
+    bencher.bench_local(|| {
+        let key = if down { 'j' } else { 'k' };
+        down = !down;
+        session.press(KeyCode::Char(key))
     });
 }
 
@@ -190,24 +171,32 @@ fn keypress_moving_through_the_queue(bencher: Bencher) {
 /// + `e`, then a backspace) and draws the frame.
 #[divan::bench]
 fn keypress_typing_a_search(bencher: Bencher) {
-    let (mut app, mut terminal) = session();
-    press(&mut app, KeyCode::Char('/'));
-    for c in "invoic".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
+    let mut session = session();
+    session
+        .key(KeyCode::Char('/'))
+        .and_then(|()| session.type_text("invoic"))
+        .unwrap_or_else(|err| panic!("{err:#}"));
     let mut add = true;
     bencher.bench_local(|| {
-        press(
-            &mut app,
-            if add {
-                KeyCode::Char('e')
-            } else {
-                KeyCode::Backspace
-            },
-        );
+        let key = if add {
+            KeyCode::Char('e')
+        } else {
+            KeyCode::Backspace
+        };
         add = !add;
-        terminal
-            .draw(|frame| tend::tui::view::draw(frame, &app))
-            .map(|_| ())
+        session.press(key)
     });
+}
+
+/// Searches for the long thread's word and leaves the search box: the list
+/// holds the long thread and a short conversation, the long one selected.
+fn open_long_thread(session: &mut Session) {
+    session
+        .key(KeyCode::Char('/'))
+        .and_then(|()| session.type_text(LONG_THREAD_WORD))
+        .and_then(|()| session.key(KeyCode::Enter))
+        .unwrap_or_else(|err| panic!("{err:#}"));
+    session
+        .select_long_thread()
+        .unwrap_or_else(|err| panic!("{err:#}"));
 }

@@ -13,12 +13,13 @@ mod sync;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use clap::{Args, Parser, Subcommand};
 
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::paths::Paths;
+use crate::tui::Until;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -42,6 +43,10 @@ pub struct Cli {
     /// The configuration file.
     #[arg(long, global = true, env = "TEND_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// Benchmarking aid: open the session, draw its first frame and exit at
+    /// once, writing nothing (times the start-up; see BENCHMARKS.md).
+    #[arg(long)]
+    pub exit_after_first_frame: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -123,9 +128,20 @@ pub fn run(
     err: &mut dyn Write,
 ) -> Result<()> {
     match cli.command {
+        Some(_) if cli.exit_after_first_frame => {
+            bail!("--exit-after-first-frame times the session: give it without a command")
+        }
+        None if cli.exit_after_first_frame => {
+            if !std::io::stdout().is_terminal() {
+                bail!("--exit-after-first-frame draws the session, so it needs a terminal");
+            }
+            let config = context.config()?;
+            crate::tui::run(context.store()?, config, context.clock, Until::FirstFrame)?;
+            Ok(())
+        }
         None if std::io::stdout().is_terminal() => {
             let config = context.config()?;
-            let summary = crate::tui::run(context.store()?, config, context.clock)?;
+            let summary = crate::tui::run(context.store()?, config, context.clock, Until::Quit)?;
             writeln!(out, "Session: {summary}")?;
             Ok(())
         }
@@ -134,7 +150,7 @@ pub fn run(
             let mut demo = crate::demo::Demo::build(context.clock.now())?;
             // The demo is also where people try their own key bindings.
             demo.config.keys = context.config()?.keys;
-            let summary = crate::tui::run(demo.store, demo.config, context.clock)?;
+            let summary = crate::tui::run(demo.store, demo.config, context.clock, Until::Quit)?;
             writeln!(
                 out,
                 "Demo session: {summary} (the demo store is gone; yours is untouched)"

@@ -12,7 +12,12 @@ use tend::paths::Paths;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match start(cli) {
+    let paths = Paths::resolve(cli.db.clone(), cli.config.clone());
+    let result = paths.and_then(|paths| {
+        let db = paths.db.clone();
+        start(cli, paths).map_err(|err| explained(&db, err))
+    });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             let message = format!("{err:#}").replace(['\n', '\r'], " ");
@@ -22,10 +27,24 @@ fn main() -> ExitCode {
     }
 }
 
-fn start(cli: Cli) -> Result<()> {
+/// SQLite's word for a store that cannot be used ("attempt to write a
+/// readonly database", "disk I/O error") becomes what it means for the
+/// file and what to do, after what was being done.
+fn explained(db: &std::path::Path, err: anyhow::Error) -> anyhow::Error {
+    let Some(failure) = tend::store::explain_failure(db, &err) else {
+        return err;
+    };
+    let outermost = err.chain().next();
+    if outermost.is_some_and(<dyn std::error::Error>::is::<rusqlite::Error>) {
+        failure.into()
+    } else {
+        anyhow::anyhow!("{err}: {failure}")
+    }
+}
+
+fn start(cli: Cli, paths: Paths) -> Result<()> {
     let clock = clock()?;
     let config_named = cli.config.is_some();
-    let paths = Paths::resolve(cli.db.clone(), cli.config.clone())?;
     let stdin = std::io::stdin();
     let context = Context {
         paths,

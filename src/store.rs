@@ -28,10 +28,6 @@ pub use queue::{Candidate, Hit, ListFilter, Promise, QueueItem};
 pub use session::{ConversationSummary, PersonCard, Thread, ThreadMessage, Undone};
 pub use transfer::ExportedMessage;
 
-/// How much of the store file reads may map (address space, not memory:
-/// only the pages touched are read in, and the system may drop them).
-const MMAP_BYTES: i64 = 1 << 30;
-
 /// How long a write waits for another tend process (an import, a second
 /// session) to finish before giving up with a clear message.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -60,6 +56,62 @@ pub enum StoreError {
     NotAFile { path: PathBuf },
     #[error("{path}: the store is busy (another tend is writing to it); try again in a moment")]
     Busy { path: PathBuf },
+    #[error(
+        "{path}: the store is read-only for you; tend writes to the file and creates {path}-wal \
+         and {path}-shm beside it, so make the file and its folder writable (chmod u+w) \
+         or point --db/TEND_DB at another store — nothing was changed"
+    )]
+    ReadOnly { path: PathBuf },
+    #[error(
+        "{path}: cannot open the store file or the -wal/-shm files SQLite keeps beside it; \
+         check that the folder exists and you may write to it"
+    )]
+    CannotOpen { path: PathBuf },
+    #[error(
+        "{path}: the disk is full (or the file may grow no further); nothing was written — \
+         free some space and do it again"
+    )]
+    Full { path: PathBuf },
+    #[error(
+        "{path}: the system could not read or write the store (disk I/O error); nothing half-written \
+         was kept — check free space and the disk, then do it again"
+    )]
+    Io { path: PathBuf },
+    #[error(
+        "{path}: the store is damaged (SQLite: database disk image is malformed); tend changed \
+         nothing — restore it from a backup, or salvage what is readable with \
+         `sqlite3 '{path}' .recover | sqlite3 recovered.db`"
+    )]
+    Damaged { path: PathBuf },
+}
+
+/// What a failure means for the user when it is about the store file itself
+/// (read-only, full, damaged, unopenable) rather than one query: the error
+/// to show, naming the file and what to do. `None` for any other failure,
+/// and for one already explained.
+#[must_use]
+pub fn explain_failure(path: &Path, err: &anyhow::Error) -> Option<StoreError> {
+    if err.chain().any(<dyn std::error::Error>::is::<StoreError>) {
+        return None;
+    }
+    let sqlite = err
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<rusqlite::Error>())?;
+    file_failure(path, sqlite.sqlite_error_code()?)
+}
+
+fn file_failure(path: &Path, code: ErrorCode) -> Option<StoreError> {
+    let path = path.to_path_buf();
+    Some(match code {
+        ErrorCode::NotADatabase => StoreError::NotADatabase { path },
+        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Busy { path },
+        ErrorCode::ReadOnly => StoreError::ReadOnly { path },
+        ErrorCode::CannotOpen => StoreError::CannotOpen { path },
+        ErrorCode::DiskFull => StoreError::Full { path },
+        ErrorCode::SystemIoFailure => StoreError::Io { path },
+        ErrorCode::DatabaseCorrupt => StoreError::Damaged { path },
+        _ => return None,
+    })
 }
 
 #[derive(Debug)]
@@ -116,10 +168,11 @@ impl Store {
         // Statement journals and sorts in memory: on disk they cost a write
         // per page touched by every multi-row statement.
         store.conn.pragma_update(None, "temp_store", "MEMORY")?;
-        // Reads map the file instead of copying each page through a system
-        // call: the queue's rows and a search's hits are a thousand scattered
-        // lookups. Writes still go through SQLite's own pages and the WAL.
-        store.conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+        // No memory-mapped reads (SQLite's default): every page a session
+        // touched would stay in its resident memory, ~390 MB after a minute
+        // on a 1M-message store, and the first frame was slower (29 ms against
+        // 22 ms), unmapping included. The kernel's page cache keeps the file
+        // warm without counting against tend (BENCHMARKS.md).
         register_functions(&store.conn)?;
         migrations::migrate(&store)?;
         Ok(store)
@@ -151,6 +204,19 @@ impl Store {
     #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Lets this connection grow the file by at most `pages` more pages
+    /// (SQLite's `max_page_count`): a write past that fails as on a full
+    /// disk. For the fault tests; tend itself never limits the store.
+    #[doc(hidden)]
+    pub fn limit_growth_for_tests(&self, pages: u32) -> Result<()> {
+        let now: i64 = self
+            .conn
+            .query_row("PRAGMA page_count", [], |row| row.get(0))?;
+        self.conn
+            .pragma_update(None, "max_page_count", now + i64::from(pages))?;
+        Ok(())
     }
 
     #[cfg(test)]
@@ -253,13 +319,12 @@ fn refuse_newer(path: &Path, version: i64) -> Result<()> {
 }
 
 fn explain_for(path: &Path, err: rusqlite::Error) -> anyhow::Error {
-    let path = path.to_path_buf();
-    match err.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path }.into(),
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-            StoreError::Busy { path }.into()
-        }
-        _ => anyhow::Error::new(err).context(format!("store {}", path.display())),
+    match err
+        .sqlite_error_code()
+        .and_then(|code| file_failure(path, code))
+    {
+        Some(failure) => failure.into(),
+        None => anyhow::Error::new(err).context(format!("store {}", path.display())),
     }
 }
 

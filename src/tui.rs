@@ -34,8 +34,19 @@ use crate::store::Store;
 use app::{App, Effect, Event};
 use keymap::Keymap;
 
+/// How long a session runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Until {
+    /// Until the user quits (or a signal or hang-up ends it).
+    Quit,
+    /// Until the first frame is drawn; then it ends writing nothing. A
+    /// benchmarking aid (`tend --exit-after-first-frame`): the time from
+    /// process start to exit bounds the time to the first frame.
+    FirstFrame,
+}
+
 /// Runs a session until the user quits; returns the summary to print after.
-pub fn run(store: Store, config: Config, clock: &dyn Clock) -> Result<String> {
+pub fn run(store: Store, config: Config, clock: &dyn Clock, until: Until) -> Result<String> {
     let keymap = Keymap::with_overrides(
         config
             .keys
@@ -67,6 +78,7 @@ pub fn run(store: Store, config: Config, clock: &dyn Clock) -> Result<String> {
         );
         ratatui_hook(info);
     }));
+    let mut unsaved = None;
     let result = (|| {
         execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
         let size = terminal.size()?;
@@ -78,10 +90,17 @@ pub fn run(store: Store, config: Config, clock: &dyn Clock) -> Result<String> {
             clock.zone(),
             (size.width, size.height),
         )?;
-        let outcome = session(&mut terminal, &mut app, clock, &stop);
+        let outcome = session(&mut terminal, &mut app, clock, &stop, until);
+        if until == Until::FirstFrame {
+            // Nothing was typed; the milliseconds shown are not the user's time.
+            return outcome.map(|()| String::new());
+        }
         // Whatever ended the session, what was typed and the time counted
         // are written first.
         let finished = app.finish(reading(clock));
+        if finished.is_err() {
+            unsaved = app.unsaved_draft();
+        }
         outcome?;
         finished?;
         Ok(app.summary())
@@ -92,6 +111,14 @@ pub fn run(store: Store, config: Config, clock: &dyn Clock) -> Result<String> {
         DisableBracketedPaste
     );
     ratatui::restore();
+    // The store would not take the reply being typed (a full disk): it goes
+    // to the terminal, the one place left, rather than nowhere.
+    if let Some(draft) = unsaved {
+        let _ = writeln!(
+            std::io::stderr(),
+            "tend: the reply you were typing could not be saved; here it is:\n\n{draft}\n"
+        );
+    }
     result
 }
 
@@ -100,6 +127,7 @@ fn session(
     app: &mut App,
     clock: &dyn Clock,
     stop: &AtomicBool,
+    until: Until,
 ) -> Result<()> {
     let tty = Tty::open();
     loop {
@@ -107,7 +135,7 @@ fn session(
         execute!(std::io::stdout(), BeginSynchronizedUpdate)?;
         terminal.draw(|frame| view::draw(frame, app))?;
         execute!(std::io::stdout(), EndSynchronizedUpdate)?;
-        if app.quit || stop.load(Ordering::Relaxed) {
+        if app.quit || stop.load(Ordering::Relaxed) || until == Until::FirstFrame {
             return Ok(());
         }
         // Wait for input (or a second, for the clock) ourselves: when the
@@ -184,10 +212,11 @@ impl Tty {
 /// status bar and the session goes on, with whatever was typed still there.
 fn report(app: &mut App, event: Event) -> Vec<Effect> {
     app.update(event).unwrap_or_else(|err| {
-        app.status = Some(format!(
-            "Not saved: {}",
-            format!("{err:#}").replace('\n', " ")
-        ));
+        let why = match crate::store::explain_failure(app.store_path(), &err) {
+            Some(failure) => failure.to_string(),
+            None => format!("{err:#}"),
+        };
+        app.status = Some(format!("Not saved: {}", why.replace('\n', " ")));
         Vec::new()
     })
 }

@@ -1152,6 +1152,18 @@ impl App {
         saved.and(timed)
     }
 
+    /// The reply being typed, if the store does not hold it as it is now
+    /// (its last save failed).
+    #[must_use]
+    pub fn unsaved_draft(&self) -> Option<String> {
+        (self.draft_for.is_some() && self.draft_dirty).then(|| self.editor.text())
+    }
+
+    #[must_use]
+    pub fn store_path(&self) -> &std::path::Path {
+        self.store.path()
+    }
+
     /// Writes the reply being typed, if it changed since the last save.
     pub fn save_draft(&mut self) -> Result<()> {
         if let (Some(id), true) = (self.draft_for, self.draft_dirty) {

@@ -49,7 +49,17 @@ pub fn app_on(store: Store, config: Config, width: u16, height: u16) -> App {
 
 /// The demo week at a fixed "now"; the directory must outlive the app.
 pub fn demo_app(width: u16, height: u16) -> (App, tempfile::TempDir) {
+    demo_app_with(width, height, |_| {})
+}
+
+/// The same, with something done to the store before the session opens it.
+pub fn demo_app_with(
+    width: u16,
+    height: u16,
+    prepare: impl FnOnce(&Store),
+) -> (App, tempfile::TempDir) {
     let (store, config, dir) = Demo::build(now()).unwrap().into_parts();
+    prepare(&store);
     (app_on(store, config, width, height), dir)
 }
 
