@@ -375,3 +375,96 @@ fn ctrl_z_gives_the_shell_back_and_fg_resumes_without_counting_the_stop() {
         "{active} ms active, {ran} ms run, {away} ms stopped"
     );
 }
+
+#[test]
+fn two_sessions_and_an_import_at_once_all_finish_and_time_counts_once() {
+    use std::io::Write as _;
+    let home = seeded_home();
+    let big = home.path("big.jsonl");
+    {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
+        for i in 0..40_000 {
+            writeln!(
+                out,
+                r#"{{"platform":"github","external_id":"bulk-{i}","thread_id":"bulk/repo#{}","created_at":"2026-06-{:02}T10:00:00Z","author_handle":"user{}","text":"bulk message {i}"}}"#,
+                i / 4,
+                1 + i % 12,
+                i % 500
+            )
+            .unwrap();
+        }
+    }
+    let started = Instant::now();
+    let first = Tmux::start_with(&home, "two-a", "TZ=UTC");
+    let second = Tmux::start_with(&home, "two-b", "TZ=UTC");
+    let mut import = home
+        .tend_process()
+        .arg("import")
+        .arg(&big)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the import is visibly writing, both sessions write too: they wait
+    // for its lock rather than fail.
+    let wal = home.path("data/tend.db-wal");
+    while std::fs::metadata(&wal).map_or(0, |m| m.len()) < 1 << 20 {
+        assert!(
+            import.try_wait().unwrap().is_none(),
+            "the import ended before the sessions wrote; use a bigger file"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the import never got going"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    first.keys(&["Enter"]);
+    first.type_text("Answered while an import ran");
+    first.keys(&["C-s"]);
+    second.keys(&["j", "j"]);
+    second.keys(&["d"]);
+    first.wait_for("Saved and copied");
+    second.wait_for("Done. u undoes it.");
+    let output = import.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Both sessions busy at the same time for a few seconds more.
+    let busy = Instant::now();
+    while busy.elapsed() < Duration::from_secs(6) {
+        first.keys(&["j"]);
+        second.keys(&["k"]);
+    }
+    first.keys(&["q"]);
+    second.keys(&["q"]);
+    first.wait_for("EXITED 0");
+    second.wait_for("EXITED 0");
+    let wall = i64::try_from(started.elapsed().as_millis()).unwrap();
+
+    assert_eq!(home.text("PRAGMA integrity_check"), "ok");
+    assert_eq!(
+        home.count("SELECT count(*) FROM messages WHERE external_id LIKE 'bulk-%'"),
+        40_000
+    );
+    assert_eq!(
+        home.count("SELECT count(*) FROM messages WHERE text = 'Answered while an import ran'"),
+        1
+    );
+    assert_eq!(
+        home.count("SELECT count(*) FROM actions WHERE kind = 'done'"),
+        1
+    );
+    assert_eq!(home.count("SELECT count(*) FROM timer_sessions"), 2);
+    // Two sessions were open side by side: their time counts once, so it
+    // cannot exceed the wall time, though each alone counted most of it.
+    let active = home.count("SELECT coalesce(sum(active_ms), 0) FROM timer_segments");
+    eprintln!("stored {active} ms of active time over {wall} ms with two sessions");
+    assert!(
+        active <= wall,
+        "{active} ms counted in {wall} ms: counted twice"
+    );
+    assert!(active >= 6_000, "{active} ms counted: time was lost");
+}

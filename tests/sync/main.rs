@@ -229,6 +229,91 @@ fn a_connection_dropped_mid_page_resumes_without_gaps_or_duplicates() {
 }
 
 #[test]
+fn kill_9_while_a_page_is_on_its_way_keeps_what_was_stored_and_resumes() {
+    use std::os::unix::process::ExitStatusExt;
+    let server = FakeServer::start();
+    let home = home_for(&server, MASTODON);
+    server.fault(
+        "/api/v1/notifications?max_id=88212840",
+        Fault::Slow(Duration::from_millis(1500)),
+        1,
+    );
+    let mut child = home.tend_process().arg("sync").spawn().unwrap();
+    let asked_for_page_2 = || {
+        notification_requests(&server)
+            .iter()
+            .any(|seen| seen.query_value("max_id") == Some("88212840"))
+    };
+    let started = std::time::Instant::now();
+    while !asked_for_page_2() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "never asked for page 2"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    assert_eq!(child.wait().unwrap().signal(), Some(9));
+    // Page 1 and its cursor landed together; nothing of page 2.
+    assert_consistent(&home);
+    assert_eq!(home.count("SELECT count(*) FROM messages"), 2);
+    assert_eq!(
+        cursor(&home, "mastodon"),
+        json!({"walk": {"top": "88213457", "next": "88212840"}})
+    );
+    let reports = synced(&home, &[]);
+    assert_eq!(reports[0]["new_messages"], 2);
+    assert_eq!(reports[0]["already_known"], 0, "nothing fetched twice");
+    assert_eq!(home.count("SELECT count(*) FROM messages"), 4);
+}
+
+#[test]
+fn kill_9_at_any_moment_of_a_sync_leaves_a_store_the_next_sync_completes() {
+    let server = FakeServer::start();
+    let home = home_for(&server, &format!("{MASTODON}\n{GITHUB}"));
+    // Killed at a spread of moments: before, while and after pages are stored.
+    for delay_ms in [0, 3, 6, 10, 15, 20, 30, 45, 60, 80] {
+        let mut child = home.tend_process().arg("sync").spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        if !home.db().exists() {
+            continue; // killed before it made the store
+        }
+        // Opened for writing, as tend opens it: a kill while the new store
+        // was still in rollback-journal mode leaves a journal to roll back.
+        let check: String = rusqlite::Connection::open(home.db())
+            .unwrap()
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(check, "ok", "killed after {delay_ms} ms");
+        // A cursor is never ahead of the messages it covers (once the
+        // migrations, each whole or not at all, made its table).
+        let migrated = home.count("SELECT count(*) FROM sqlite_master WHERE name = 'sync_cursors'");
+        if migrated == 1
+            && home.count("SELECT count(*) FROM sync_cursors WHERE account = 'mastodon'") == 1
+        {
+            assert!(home.count("SELECT count(*) FROM messages WHERE platform = 'mastodon'") >= 2);
+        }
+    }
+    synced(&home, &[]);
+    assert_consistent(&home);
+    // Every mention once, however many runs it took.
+    assert_eq!(
+        home.count("SELECT count(*) FROM messages WHERE platform = 'mastodon'"),
+        4
+    );
+    assert_eq!(
+        home.count(
+            "SELECT count(*) FROM (SELECT platform, external_id FROM messages
+             GROUP BY 1, 2 HAVING count(*) > 1)"
+        ),
+        0
+    );
+    assert_eq!(cursor(&home, "mastodon"), json!({"since": "88213457"}));
+}
+
+#[test]
 fn a_bad_token_is_one_line_that_says_what_to_do_and_never_the_token() {
     let server = FakeServer::start();
     let home = home_for(&server, MASTODON);
