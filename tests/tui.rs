@@ -616,3 +616,59 @@ fn the_thread_stays_where_it_was_read_through_a_tag_and_a_refresh() {
         detail.lines.len().saturating_sub(20)
     );
 }
+
+/// The list is read a page at a time, so the first frame reads what it
+/// shows and not a thousand rows; moving down reads on before the end.
+#[test]
+fn a_long_queue_is_read_as_the_selection_nears_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("tend.db")).unwrap();
+    let mut ingest = store
+        .ingest(now(), std::collections::HashSet::default())
+        .unwrap();
+    for i in 0..1_234 {
+        let record = serde_json::json!({
+            "platform": "github",
+            "external_id": format!("q-{i}"),
+            "thread_id": format!("tallybook/app#{i}"),
+            // One a minute, newest first in the queue's order of waiting.
+            "created_at": (now() - chrono::Duration::minutes(2_000 - i)).to_rfc3339(),
+            "author_handle": format!("person{i}"),
+            "text": format!("question number {i}?"),
+        });
+        let serde_json::Value::Object(fields) = record else {
+            unreachable!()
+        };
+        ingest
+            .add(&tend::import::message_from_fields(fields).unwrap())
+            .unwrap();
+    }
+    ingest.finish().unwrap();
+    let mut app = app_on(store, Config::default(), 120, 40);
+    assert_eq!(app.queue.len(), 200, "one page to start with");
+    assert_eq!(app.matching, 1_234, "the header counts them all");
+    let order: Vec<i64> = app.queue.iter().map(|item| item.conversation_id).collect();
+    for _ in 0..149 {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    assert_eq!(app.queue.len(), 200, "not yet near the end");
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.queue.len(), 400, "the next page, 50 rows ahead");
+    assert_eq!(app.selected, 150);
+    assert_eq!(
+        app.queue[..200]
+            .iter()
+            .map(|item| item.conversation_id)
+            .collect::<Vec<_>>(),
+        order,
+        "the rows read before keep their places"
+    );
+    key(&mut app, KeyCode::Char('G'));
+    assert_eq!(app.queue.len(), 1_000, "the last row held");
+    assert_eq!(app.selected, 999);
+    let screen = rows(&render(&app, 120, 40)).join("\n");
+    let last = &app.queue[999];
+    assert!(screen.contains(&last.text_head), "{screen}");
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.selected, 0);
+}
