@@ -75,7 +75,7 @@ pub fn to_text(html: &str) -> String {
 /// link whose text is its address (Mastodon shortens long ones with `…`)
 /// as the address; otherwise `text (address)`.
 fn link_text(href: &str, quiet: bool, text: &str) -> String {
-    let text = collapse_spaces(text.trim());
+    let text = collapse_spaces(text.trim_ascii());
     if quiet || href.is_empty() {
         return text;
     }
@@ -119,7 +119,7 @@ impl Text {
             return;
         }
         let text = if self.pending > 0 || self.out.is_empty() || self.out.ends_with('\n') {
-            text.trim_start()
+            text.trim_ascii_start()
         } else {
             text
         };
@@ -153,7 +153,7 @@ impl Text {
     }
 
     fn finish(self) -> String {
-        self.out.trim_end().to_owned()
+        self.out.trim_ascii_end().to_owned()
     }
 }
 
@@ -227,13 +227,14 @@ fn tag_end(after: &str) -> Option<usize> {
     None
 }
 
-/// Runs of whitespace (including source newlines) as one space, as a
-/// browser shows them.
+/// Runs of HTML's whitespace (ASCII space, tab, newlines, form feed) as one
+/// space, as a browser shows them. Other spaces are text: an ideographic
+/// space in CJK, a no-break space, U+0085 are kept as received.
 fn collapse_spaces(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
-        if c.is_whitespace() && c != '\u{a0}' {
+        if c.is_ascii_whitespace() {
             space = true;
         } else {
             if space {

@@ -94,11 +94,6 @@ impl Store {
         // 2 MB cache would re-read them from the OS for every row.
         self.conn
             .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
-        // Mapped reads help screens, not imports: every page an import
-        // touches it also changes, and faulting the map in cost 10% of one.
-        // (The connection keeps it off: the one that imports and then shows
-        // a session is the demo's, a week of messages.)
-        self.conn.pragma_update(None, "mmap_size", 0)?;
         let tx = self.write()?;
         let message_id_before =
             tx.query_row("SELECT coalesce(max(id), 0) FROM messages", [], |r| {

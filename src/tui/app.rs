@@ -235,6 +235,8 @@ pub struct Detail {
     pub lines: Vec<ratatui::text::Line<'static>>,
     /// The line each message of the thread starts on.
     pub starts: Vec<(i64, usize)>,
+    /// The line after the thread's newest message.
+    pub thread_end: usize,
     pub width: u16,
 }
 
@@ -282,10 +284,15 @@ pub struct App {
     queue_read_at: DateTime<Utc>,
     pub selected: usize,
     pub queue_offset: usize,
+    /// `queue_offset` as of the last size the session fit in.
+    queue_offset_kept: usize,
     pub focus: Pane,
     pub mode: Mode,
     pub detail: Option<Detail>,
     pub thread_scroll: u16,
+    /// Whether the thread shows its newest message (as it opens), to stay
+    /// there when the pane changes size.
+    thread_at_newest: bool,
     pub editor: Editor,
     draft_for: Option<i64>,
     draft_dirty: bool,
@@ -348,10 +355,12 @@ impl App {
             queue_read_at: now,
             selected: 0,
             queue_offset: 0,
+            queue_offset_kept: 0,
             focus: Pane::Queue,
             mode: Mode::Browse,
             detail: None,
             thread_scroll: 0,
+            thread_at_newest: true,
             editor: Editor::new(),
             draft_for: None,
             draft_dirty: false,
@@ -480,6 +489,9 @@ impl App {
             }
             Event::Resize(width, height) => {
                 self.size = (width, height);
+                // Where the list was at the last size it fit: a moment at a
+                // tiny size must not leave it scrolled.
+                self.queue_offset = self.queue_offset_kept;
                 self.keep_selection_visible();
                 self.wrap_detail();
                 Ok(Vec::new())
@@ -565,7 +577,7 @@ impl App {
         }
         match command {
             Command::Down if in_thread => self.scroll_thread(1),
-            Command::Up if in_thread => self.thread_scroll = self.thread_scroll.saturating_sub(1),
+            Command::Up if in_thread => self.scroll_thread_up(1),
             Command::Down => self.select(self.selected.saturating_add(1))?,
             Command::Up => self.select(self.selected.saturating_sub(1))?,
             Command::Top => self.select(0)?,
@@ -694,7 +706,7 @@ impl App {
             // The message being answered may be above the box: page through it.
             _ if key.code == KeyCode::PageDown => self.scroll_thread(5),
             _ if key.code == KeyCode::PageUp => {
-                self.thread_scroll = self.thread_scroll.saturating_sub(5);
+                self.scroll_thread_up(5);
             }
             _ => {
                 if edit(&mut self.editor, key) {
@@ -941,8 +953,7 @@ impl App {
         self.mode = Mode::Reply;
         self.focus = Pane::Conversation;
         // The box takes room from the thread: keep the newest message in view.
-        self.thread_scroll = u16::MAX;
-        self.scroll_thread(0);
+        self.scroll_to_newest();
         Ok(())
     }
 
@@ -1073,7 +1084,7 @@ impl App {
             }
             MouseEventKind::ScrollDown if areas.conversation.contains(at) => self.scroll_thread(3),
             MouseEventKind::ScrollUp if areas.conversation.contains(at) => {
-                self.thread_scroll = self.thread_scroll.saturating_sub(3);
+                self.scroll_thread_up(3);
             }
             MouseEventKind::ScrollDown if self.mode == Mode::Browse => {
                 self.select(self.selected.saturating_add(1))?;
@@ -1088,10 +1099,13 @@ impl App {
 
     /// Scrolls the thread down, but not past its end.
     fn scroll_thread(&mut self, lines: u16) {
-        let Some(detail) = &self.detail else { return };
-        let height = usize::from(self.areas().thread.height);
-        let max = u16::try_from(detail.lines.len().saturating_sub(height)).unwrap_or(u16::MAX);
-        self.thread_scroll = self.thread_scroll.saturating_add(lines).min(max);
+        if lines > 0 {
+            self.thread_at_newest = false;
+        }
+        self.thread_scroll = self
+            .thread_scroll
+            .saturating_add(lines)
+            .min(self.thread_scroll_max());
     }
 
     /// Wraps the right pane's text for the thread's current width, when it
@@ -1113,11 +1127,44 @@ impl App {
         if let Some(detail) = &mut self.detail
             && (detail.width != width || detail.lines.is_empty())
         {
-            (detail.lines, detail.starts) =
-                super::view::conversation::lines(detail, self.zone, usize::from(width));
+            let wrapped = super::view::conversation::lines(detail, self.zone, usize::from(width));
+            (detail.lines, detail.starts, detail.thread_end) =
+                (wrapped.lines, wrapped.starts, wrapped.thread_end);
             detail.width = width;
         }
-        self.scroll_thread(0);
+        // A reader at the newest message stays there; one who scrolled keeps
+        // the line they were on, even through a size where all of it fits
+        // (the view clamps what it shows, the position is not clamped).
+        if self.thread_at_newest {
+            self.scroll_to_newest();
+        }
+    }
+
+    /// The thread scrolled to its newest message: its end at the bottom of
+    /// the pane, or its start at the top when it is taller than the pane.
+    fn scroll_to_newest(&mut self) {
+        self.thread_at_newest = true;
+        let Some(detail) = &self.detail else { return };
+        let height = usize::from(self.areas().thread.height);
+        let last_start = detail.starts.last().map_or(0, |&(_, line)| line);
+        let line = detail.thread_end.saturating_sub(height).min(last_start);
+        self.thread_scroll = u16::try_from(line).unwrap_or(u16::MAX);
+    }
+
+    /// The most the thread can scroll at the pane's height.
+    fn thread_scroll_max(&self) -> u16 {
+        let Some(detail) = &self.detail else { return 0 };
+        let height = usize::from(self.areas().thread.height);
+        u16::try_from(detail.lines.len().saturating_sub(height)).unwrap_or(u16::MAX)
+    }
+
+    /// Scrolls the thread up by `lines`, from where it shows.
+    fn scroll_thread_up(&mut self, lines: u16) {
+        self.thread_at_newest = false;
+        self.thread_scroll = self
+            .thread_scroll
+            .min(self.thread_scroll_max())
+            .saturating_sub(lines);
     }
 
     /// Whether the reply box takes room under the thread.
@@ -1518,6 +1565,7 @@ impl App {
             others,
             lines: Vec::new(),
             starts: Vec::new(),
+            thread_end: 0,
             width: 0,
         };
         // The same row read again (a refresh, a tag): the reader stays where
@@ -1531,8 +1579,12 @@ impl App {
             (&previous.thread, &previous.person, &previous.others)
                 == (&detail.thread, &detail.person, &detail.others)
         }) {
-            (detail.lines, detail.starts, detail.width) =
-                (previous.lines, previous.starts, previous.width);
+            (detail.lines, detail.starts, detail.thread_end, detail.width) = (
+                previous.lines,
+                previous.starts,
+                previous.thread_end,
+                previous.width,
+            );
         }
         self.detail = Some(detail);
         self.wrap_detail();
@@ -1548,8 +1600,14 @@ impl App {
                 .find(|(id, _)| *id == hit.message_id)
                 .map(|(_, line)| *line)
         });
-        self.thread_scroll = found.map_or(u16::MAX, |line| u16::try_from(line).unwrap_or(u16::MAX));
-        self.scroll_thread(0);
+        match found {
+            Some(line) => {
+                self.thread_at_newest = false;
+                self.thread_scroll = u16::try_from(line).unwrap_or(u16::MAX);
+                self.scroll_thread(0);
+            }
+            None => self.scroll_to_newest(),
+        }
         Ok(())
     }
 
@@ -1557,6 +1615,11 @@ impl App {
     /// a row of its own).
     fn keep_selection_visible(&mut self) {
         let height = usize::from(self.areas().list.height).max(1);
+        // No empty rows under the list while rows above it are hidden: a
+        // list that grew (a taller terminal) shows its top again. The divider
+        // takes a row, hence one to spare.
+        let room = self.queue.len() + usize::from(self.budget_line().is_some());
+        self.queue_offset = self.queue_offset.min(room.saturating_sub(height));
         if self.selected < self.queue_offset {
             self.queue_offset = self.selected;
         }
@@ -1569,6 +1632,9 @@ impl App {
                 .contains(&ListRow::Item(self.selected))
         {
             self.queue_offset += 1;
+        }
+        if !self.areas().too_small {
+            self.queue_offset_kept = self.queue_offset;
         }
     }
 

@@ -18,6 +18,9 @@ use crate::tui::layout::Areas;
 
 /// A message longer than this shows its start and says how much more there is.
 const PREVIEW_CHARS: usize = 4000;
+/// A title is a heading: past this many characters it is cut (a title is
+/// anyone's to set, and a page-long one would push the thread out of view).
+const TITLE_CHARS: usize = 200;
 
 pub fn draw(frame: &mut Frame<'_>, areas: &Areas, app: &App) {
     let Some(detail) = &app.detail else {
@@ -129,17 +132,25 @@ fn title(detail: &Detail) -> Line<'static> {
     Line::from(spans)
 }
 
-/// The pane's text below the title at `width` columns: the thread, the
-/// person's earlier conversations, their note; and the line each message
-/// starts on (a search result opens at its message). Built by `update`, not
-/// per frame.
+/// The pane's text at `width` columns, built by `update`, not per frame.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Wrapped {
+    /// The thread, the person's earlier conversations, their note.
+    pub lines: Vec<Line<'static>>,
+    /// The line each message starts on (a search result opens at its message).
+    pub starts: Vec<(i64, usize)>,
+    /// The line after the thread's last message: the thread opens with its
+    /// newest message in view, whatever follows it.
+    pub thread_end: usize,
+}
+
 #[must_use]
-pub fn lines(detail: &Detail, zone: Zone, width: usize) -> (Vec<Line<'static>>, Vec<(i64, usize)>) {
+pub fn lines(detail: &Detail, zone: Zone, width: usize) -> Wrapped {
     let mut starts = Vec::with_capacity(detail.thread.messages.len());
     let dim = Style::new().fg(Color::DarkGray);
     let mut lines = Vec::new();
     if let Some(subject) = &detail.thread.title {
-        lines.extend(wrapped(sanitize_line(subject).trim(), width, bold()));
+        lines.extend(wrapped(&headline(subject), width, bold()));
     }
     if detail.thread.earlier > 0 {
         lines.extend(wrapped(
@@ -190,6 +201,7 @@ pub fn lines(detail: &Detail, zone: Zone, width: usize) -> (Vec<Line<'static>>, 
         }
         lines.push(Line::default());
     }
+    let thread_end = lines.len().saturating_sub(1);
     if let Some(person) = &detail.person {
         if !detail.others.is_empty() {
             lines.push(Line::styled("Earlier conversations", bold()));
@@ -208,7 +220,8 @@ pub fn lines(detail: &Detail, zone: Zone, width: usize) -> (Vec<Line<'static>>, 
                     "{when}  {}  {} · {} messages{subject}",
                     other.platform, other.state, other.message_count
                 );
-                lines.extend(wrapped(&line, width, Style::new()));
+                // One line each: the list is for glancing at.
+                lines.push(Line::raw(truncate_to_width(&line, width).into_owned()));
             }
             lines.push(Line::default());
         }
@@ -221,7 +234,21 @@ pub fn lines(detail: &Detail, zone: Zone, width: usize) -> (Vec<Line<'static>>, 
     if lines.last().is_some_and(|line| line.spans.is_empty()) {
         lines.pop();
     }
-    (lines, starts)
+    Wrapped {
+        lines,
+        starts,
+        thread_end,
+    }
+}
+
+/// A title as a heading: one line of text, at most `TITLE_CHARS` of it.
+fn headline(title: &str) -> String {
+    let title = sanitize_line(title);
+    let title = title.trim();
+    match title.char_indices().nth(TITLE_CHARS) {
+        Some((cut, _)) => format!("{}…", title[..cut].trim_end()),
+        None => title.to_owned(),
+    }
 }
 
 /// Posts have a length limit on some platforms; the count turns red past it.
