@@ -468,3 +468,28 @@ fn two_sessions_and_an_import_at_once_all_finish_and_time_counts_once() {
     );
     assert!(active >= 6_000, "{active} ms counted: time was lost");
 }
+
+#[test]
+fn a_real_terminal_resized_to_one_cell_and_back_keeps_the_session() {
+    let home = seeded_home();
+    let tmux = Tmux::start(&home, "resize");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("reply ·");
+    tmux.type_text("typed before the squeeze");
+    // A key typed while the terminal is too small to show the box does
+    // nothing (the screen says so); at the sizes that fit, it types.
+    for (width, height) in [("1", "1"), ("10", "3"), ("500", "200"), ("100", "30")] {
+        tmux.run(&["resize-window", "-t", "t", "-x", width, "-y", height]);
+        std::thread::sleep(Duration::from_millis(300));
+        tmux.type_text("!");
+    }
+    let screen = tmux.wait_for("typed before the squeeze!!");
+    assert!(screen.contains("Queue ("), "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXITED 0");
+    assert_eq!(
+        home.count("SELECT count(*) FROM drafts WHERE text = 'typed before the squeeze!!'"),
+        1
+    );
+}
