@@ -13,10 +13,8 @@ mod common;
 use std::fmt::Write as _;
 
 use base64::Engine as _;
-use common::screen::{app_on, key, type_text};
+use common::screen::{Seen, app_on, key, type_text};
 use common::{Home, fixture, fixture_json};
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
 use serde_json::{Value, json};
@@ -637,46 +635,6 @@ fn plain(home: &Home, what: &str, args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-/// What a terminal makes of the bytes: printed text, and anything else.
-#[derive(Default)]
-struct Seen {
-    text: String,
-    bad: Vec<String>,
-}
-
-impl vte::Perform for Seen {
-    fn print(&mut self, c: char) {
-        self.text.push(c);
-    }
-    fn execute(&mut self, byte: u8) {
-        self.bad.push(format!("control {byte:#04x}"));
-    }
-    fn csi_dispatch(
-        &mut self,
-        params: &vte::Params,
-        intermediates: &[u8],
-        _ignore: bool,
-        action: char,
-    ) {
-        // Cursor position (H), colours and styles (m), and hiding or
-        // showing the cursor (?25l / ?25h) are what the backend writes.
-        let cursor_visibility = intermediates == b"?" && matches!(action, 'h' | 'l');
-        if !matches!(action, 'H' | 'm') && !cursor_visibility {
-            self.bad
-                .push(format!("CSI {params:?} {intermediates:?} {action}"));
-        }
-    }
-    fn osc_dispatch(&mut self, params: &[&[u8]], _bell: bool) {
-        self.bad.push(format!("OSC {params:?}"));
-    }
-    fn esc_dispatch(&mut self, intermediates: &[u8], _ignore: bool, byte: u8) {
-        self.bad.push(format!("ESC {intermediates:?} {byte}"));
-    }
-    fn hook(&mut self, _: &vte::Params, _: &[u8], _: bool, action: char) {
-        self.bad.push(format!("DCS {action}"));
-    }
-}
-
 /// A session on the store, drawn as the bytes a real terminal would get.
 struct Session {
     app: App,
@@ -688,19 +646,7 @@ struct Session {
 impl Session {
     fn draw(&mut self) {
         let (width, height) = self.app.size;
-        let mut bytes = Vec::<u8>::new();
-        {
-            let viewport =
-                ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, width, height));
-            let mut terminal = Terminal::with_options(
-                CrosstermBackend::new(&mut bytes),
-                ratatui::TerminalOptions { viewport },
-            )
-            .unwrap();
-            terminal
-                .draw(|frame| tend::tui::view::draw(frame, &self.app))
-                .unwrap();
-        }
+        let bytes = common::screen::terminal_bytes(&self.app, width, height);
         self.parser.advance(&mut self.seen, &bytes);
         self.frames += 1;
         self.columns_stay_aligned();

@@ -9,8 +9,6 @@ use std::time::Duration;
 
 use common::screen::*;
 
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::KeyCode;
 use tend::budget::Reading;
 use tend::config::Config;
@@ -355,60 +353,6 @@ fn nothing_happens_on_the_too_small_screen_but_quitting() {
     assert!(app.quit);
 }
 
-/// What a terminal makes of the bytes: printed text, and anything else.
-#[derive(Default)]
-struct Seen {
-    text: String,
-    bad: Vec<String>,
-}
-impl vte::Perform for Seen {
-    fn print(&mut self, c: char) {
-        self.text.push(c);
-    }
-    fn execute(&mut self, byte: u8) {
-        self.bad.push(format!("control {byte:#04x}"));
-    }
-    fn csi_dispatch(
-        &mut self,
-        params: &vte::Params,
-        intermediates: &[u8],
-        _ignore: bool,
-        action: char,
-    ) {
-        // Cursor position (H), colours and styles (m), and hiding or
-        // showing the cursor (?25l / ?25h) are what the backend writes.
-        let cursor_visibility = intermediates == b"?" && matches!(action, 'h' | 'l');
-        if !matches!(action, 'H' | 'm') && !cursor_visibility {
-            self.bad
-                .push(format!("CSI {params:?} {intermediates:?} {action}"));
-        }
-    }
-    fn osc_dispatch(&mut self, params: &[&[u8]], _bell: bool) {
-        self.bad.push(format!("OSC {params:?}"));
-    }
-    fn esc_dispatch(&mut self, intermediates: &[u8], _ignore: bool, byte: u8) {
-        self.bad.push(format!("ESC {intermediates:?} {byte}"));
-    }
-    fn hook(&mut self, _: &vte::Params, _: &[u8], _: bool, action: char) {
-        self.bad.push(format!("DCS {action}"));
-    }
-}
-
-/// One frame as the bytes a real terminal would receive.
-fn terminal_bytes(app: &App) -> Vec<u8> {
-    let mut bytes = Vec::<u8>::new();
-    {
-        let viewport = ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 120, 40));
-        let options = ratatui::TerminalOptions { viewport };
-        let mut terminal =
-            Terminal::with_options(CrosstermBackend::new(&mut bytes), options).unwrap();
-        terminal
-            .draw(|frame| tend::tui::view::draw(frame, app))
-            .unwrap();
-    }
-    bytes
-}
-
 /// Everything a hostile corpus makes tend write to a terminal, parsed as a
 /// terminal would: nothing but text, cursor moves and colours may come out.
 #[test]
@@ -444,7 +388,7 @@ fn hostile_text_puts_nothing_on_the_terminal_but_text_and_styling() {
     let mut parser = vte::Parser::new();
     // Every hostile message gets its turn in the right pane.
     for _ in 0..app.queue.len() {
-        parser.advance(&mut seen, &terminal_bytes(&app));
+        parser.advance(&mut seen, &terminal_bytes(&app, 120, 40));
         key(&mut app, KeyCode::Char('j'));
     }
     // Boxes and the status bar quote text too: a tag typed with escapes,
@@ -458,7 +402,7 @@ fn hostile_text_puts_nothing_on_the_terminal_but_text_and_styling() {
         if let Some(c) = open {
             key(&mut app, KeyCode::Char(c));
         }
-        parser.advance(&mut seen, &terminal_bytes(&app));
+        parser.advance(&mut seen, &terminal_bytes(&app, 120, 40));
         key(&mut app, KeyCode::Esc);
     }
     assert!(

@@ -117,3 +117,58 @@ pub fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
         })
         .collect()
 }
+
+/// What a terminal makes of the bytes: printed text, and anything else.
+#[derive(Default)]
+pub struct Seen {
+    pub text: String,
+    pub bad: Vec<String>,
+}
+impl vte::Perform for Seen {
+    fn print(&mut self, c: char) {
+        self.text.push(c);
+    }
+    fn execute(&mut self, byte: u8) {
+        self.bad.push(format!("control {byte:#04x}"));
+    }
+    fn csi_dispatch(
+        &mut self,
+        params: &vte::Params,
+        intermediates: &[u8],
+        _ignore: bool,
+        action: char,
+    ) {
+        // Cursor position (H), colours and styles (m), and hiding or
+        // showing the cursor (?25l / ?25h) are what the backend writes.
+        let cursor_visibility = intermediates == b"?" && matches!(action, 'h' | 'l');
+        if !matches!(action, 'H' | 'm') && !cursor_visibility {
+            self.bad
+                .push(format!("CSI {params:?} {intermediates:?} {action}"));
+        }
+    }
+    fn osc_dispatch(&mut self, params: &[&[u8]], _bell: bool) {
+        self.bad.push(format!("OSC {params:?}"));
+    }
+    fn esc_dispatch(&mut self, intermediates: &[u8], _ignore: bool, byte: u8) {
+        self.bad.push(format!("ESC {intermediates:?} {byte}"));
+    }
+    fn hook(&mut self, _: &vte::Params, _: &[u8], _: bool, action: char) {
+        self.bad.push(format!("DCS {action}"));
+    }
+}
+
+/// One frame as the bytes a real terminal of `width`×`height` would receive.
+pub fn terminal_bytes(app: &App, width: u16, height: u16) -> Vec<u8> {
+    let mut bytes = Vec::<u8>::new();
+    {
+        let viewport = ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, width, height));
+        let options = ratatui::TerminalOptions { viewport };
+        let mut terminal =
+            Terminal::with_options(ratatui::backend::CrosstermBackend::new(&mut bytes), options)
+                .unwrap();
+        terminal
+            .draw(|frame| tend::tui::view::draw(frame, app))
+            .unwrap();
+    }
+    bytes
+}
