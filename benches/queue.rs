@@ -11,7 +11,7 @@
 //! runs (about 45 s and 800 MB at 1M). `benches/scale.rs` measures the same
 //! actions end to end and prints the table of BENCHMARKS.md. Each benchmark is
 //! what one user action costs: building the queue (10k conversations scored,
-//! the first 1000 rows read), a search as the list reads it, and a keypress
+//! the first 200 rows read), a search as the list reads it, and a keypress
 //! in the session (`update` and a full 200×50 frame) moving through the
 //! queue or typing in the search box.
 
@@ -27,8 +27,8 @@ use tend::config::Config;
 use tend::query::Query;
 use tend::store::Store;
 
-/// Rows of the list the session reads, as `tui::app` does.
-const ROWS: usize = 1000;
+/// Rows of the list the session reads first (`QUEUE_PAGE` in `tui::app`).
+const ROWS: usize = 200;
 
 fn main() {
     LazyLock::force(&STORE);
@@ -124,17 +124,21 @@ fn search(bencher: Bencher, text: &str) {
     });
 }
 
+/// Presses `first` and `second` in turn, each press one measured run.
+fn alternate(bencher: Bencher, mut session: Session, first: KeyCode, second: KeyCode) {
+    let mut turn = true;
+    bencher.bench_local(|| {
+        let key = if turn { first } else { second };
+        turn = !turn;
+        session.press(key)
+    });
+}
+
 /// `j` then `k`, alternately: each loads the next conversation's thread,
 /// person and history, and draws the frame.
 #[divan::bench]
 fn keypress_moving_through_the_queue(bencher: Bencher) {
-    let mut session = session();
-    let mut down = true;
-    bencher.bench_local(|| {
-        let key = if down { 'j' } else { 'k' };
-        down = !down;
-        session.press(KeyCode::Char(key))
-    });
+    alternate(bencher, session(), KeyCode::Char('j'), KeyCode::Char('k'));
 }
 
 /// Between a conversation of 600 messages and a short one (the two that
@@ -143,12 +147,7 @@ fn keypress_moving_through_the_queue(bencher: Bencher) {
 fn keypress_to_and_from_a_600_message_thread(bencher: Bencher) {
     let mut session = session();
     open_long_thread(&mut session);
-    let mut down = true;
-    bencher.bench_local(|| {
-        let key = if down { KeyCode::Down } else { KeyCode::Up };
-        down = !down;
-        session.press(key)
-    });
+    alternate(bencher, session, KeyCode::Down, KeyCode::Up);
 }
 
 /// Scrolling the long thread's pane, a line at a time.
@@ -159,12 +158,7 @@ fn keypress_scrolling_a_600_message_thread(bencher: Bencher) {
     session
         .key(KeyCode::Tab)
         .unwrap_or_else(|err| panic!("{err:#}"));
-    let mut down = true;
-    bencher.bench_local(|| {
-        let key = if down { 'j' } else { 'k' };
-        down = !down;
-        session.press(KeyCode::Char(key))
-    });
+    alternate(bencher, session, KeyCode::Char('j'), KeyCode::Char('k'));
 }
 
 /// Typing in the search box: each keystroke runs the search again (`invoic`
@@ -176,16 +170,7 @@ fn keypress_typing_a_search(bencher: Bencher) {
         .key(KeyCode::Char('/'))
         .and_then(|()| session.type_text("invoic"))
         .unwrap_or_else(|err| panic!("{err:#}"));
-    let mut add = true;
-    bencher.bench_local(|| {
-        let key = if add {
-            KeyCode::Char('e')
-        } else {
-            KeyCode::Backspace
-        };
-        add = !add;
-        session.press(key)
-    });
+    alternate(bencher, session, KeyCode::Char('e'), KeyCode::Backspace);
 }
 
 /// Searches for the long thread's word and leaves the search box: the list
