@@ -94,15 +94,18 @@ pub fn author_label(display_name: Option<&str>, handle: Option<&str>) -> String 
         .to_owned()
 }
 
-/// How much of a bad value an error message quotes.
-const QUOTE_CHARS: usize = 60;
+/// How much of a bad value an error message quotes, in characters as the
+/// reader sees them (grapheme clusters).
+const QUOTE_GRAPHEMES: usize = 60;
 
 /// A value as an error message may show it: one terminal-safe line, cut to
 /// a readable length (a megabyte of bad input must not become the message).
+/// The cut falls between grapheme clusters: cutting inside one would leave
+/// half a flag's tag sequence or an accent without its letter.
 #[must_use]
 pub fn quote(text: &str) -> String {
     let safe = sanitize_line(text);
-    match safe.char_indices().nth(QUOTE_CHARS) {
+    match safe.grapheme_indices(true).nth(QUOTE_GRAPHEMES) {
         Some((cut, _)) => format!("{}…", &safe[..cut]),
         None => safe.into_owned(),
     }
@@ -401,8 +404,25 @@ mod tests {
         assert_eq!(quote("a\u{1b}[2Jb\nc"), "a␛[2Jb c");
         assert_eq!(
             quote(&"x".repeat(100)),
-            format!("{}…", "x".repeat(QUOTE_CHARS))
+            format!("{}…", "x".repeat(QUOTE_GRAPHEMES))
         );
+    }
+
+    /// Found by the `sanitize` fuzz target: a Scotland flag (🏴 and tag
+    /// letters up to a cancel tag) across the cut used to leave tag
+    /// characters without their cancel tag, which `sanitize` itself drops.
+    #[test]
+    fn a_quote_is_never_cut_inside_a_flag_or_an_accented_letter() {
+        let scotland = "🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}";
+        for before in 55..62 {
+            let text = format!("{}{scotland}{}", "a".repeat(before), "e\u{301}".repeat(10));
+            let quoted = quote(&text);
+            assert_eq!(sanitize_line(&quoted), quoted, "{before}: {quoted:?}");
+            let flag_kept = quoted.contains(scotland);
+            let tags = quoted.chars().filter(|c| ('\u{e0000}'..='\u{e007f}').contains(c));
+            assert_eq!(tags.count(), if flag_kept { 6 } else { 0 }, "{before}: {quoted:?}");
+            assert!(!quoted.contains("…\u{301}") && !quoted.starts_with('\u{301}'));
+        }
     }
 
     #[test]
