@@ -1,7 +1,7 @@
 //! The benchmarks of BENCHMARKS.md, end to end, printed as its table:
 //!
 //! ```text
-//! cargo bench --bench scale                           # 100k and 1M messages, ~6 minutes
+//! cargo bench --bench scale                           # 100k and 1M messages, ~3 minutes
 //! TEND_BENCH_SIZES=100000 cargo bench --bench scale   # sizes of your choosing
 //! ```
 //!

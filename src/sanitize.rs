@@ -419,8 +419,14 @@ mod tests {
             let quoted = quote(&text);
             assert_eq!(sanitize_line(&quoted), quoted, "{before}: {quoted:?}");
             let flag_kept = quoted.contains(scotland);
-            let tags = quoted.chars().filter(|c| ('\u{e0000}'..='\u{e007f}').contains(c));
-            assert_eq!(tags.count(), if flag_kept { 6 } else { 0 }, "{before}: {quoted:?}");
+            let tags = quoted
+                .chars()
+                .filter(|c| ('\u{e0000}'..='\u{e007f}').contains(c));
+            assert_eq!(
+                tags.count(),
+                if flag_kept { 6 } else { 0 },
+                "{before}: {quoted:?}"
+            );
             assert!(!quoted.contains("…\u{301}") && !quoted.starts_with('\u{301}'));
         }
     }
