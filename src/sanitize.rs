@@ -402,10 +402,7 @@ mod tests {
     #[test]
     fn quoted_values_are_safe_and_short() {
         assert_eq!(quote("a\u{1b}[2Jb\nc"), "a␛[2Jb c");
-        assert_eq!(
-            quote(&"x".repeat(100)),
-            format!("{}…", "x".repeat(QUOTE_GRAPHEMES))
-        );
+        assert_eq!(quote(&"x".repeat(100)), format!("{}…", "x".repeat(60)));
     }
 
     /// Found by the `sanitize` fuzz target: a Scotland flag (🏴 and tag
@@ -413,6 +410,8 @@ mod tests {
     /// characters without their cancel tag, which `sanitize` itself drops.
     #[test]
     fn a_quote_is_never_cut_inside_a_flag_or_an_accented_letter() {
+        let accented = format!("{}{}", "a".repeat(59), "e\u{301}".repeat(3));
+        assert_eq!(quote(&accented), format!("{}e\u{301}…", "a".repeat(59)));
         let scotland = "🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}";
         for before in 55..62 {
             let text = format!("{}{scotland}{}", "a".repeat(before), "e\u{301}".repeat(10));
@@ -427,7 +426,6 @@ mod tests {
                 if flag_kept { 6 } else { 0 },
                 "{before}: {quoted:?}"
             );
-            assert!(!quoted.contains("…\u{301}") && !quoted.starts_with('\u{301}'));
         }
     }
 

@@ -472,4 +472,31 @@ mod tests {
         );
         assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     }
+
+    #[test]
+    fn each_failure_of_the_file_is_named_for_what_it_means() {
+        let path = Path::new("/x/tend.db");
+        let named = |code| file_failure(path, code);
+        assert!(matches!(
+            named(ErrorCode::SystemIoFailure),
+            Some(StoreError::Io { .. })
+        ));
+        assert!(matches!(
+            named(ErrorCode::DiskFull),
+            Some(StoreError::Full { .. })
+        ));
+        assert!(matches!(
+            named(ErrorCode::CannotOpen),
+            Some(StoreError::CannotOpen { .. })
+        ));
+        assert!(matches!(
+            named(ErrorCode::ReadOnly),
+            Some(StoreError::ReadOnly { .. })
+        ));
+        assert!(matches!(
+            named(ErrorCode::DatabaseCorrupt),
+            Some(StoreError::Damaged { .. })
+        ));
+        assert!(named(ErrorCode::ConstraintViolation).is_none());
+    }
 }

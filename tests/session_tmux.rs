@@ -383,7 +383,7 @@ fn two_sessions_and_an_import_at_once_all_finish_and_time_counts_once() {
     let big = home.path("big.jsonl");
     {
         let mut out = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
-        for i in 0..40_000 {
+        for i in 0..100_000 {
             writeln!(
                 out,
                 r#"{{"platform":"github","external_id":"bulk-{i}","thread_id":"bulk/repo#{}","created_at":"2026-06-{:02}T10:00:00Z","author_handle":"user{}","text":"bulk message {i}"}}"#,
@@ -397,6 +397,11 @@ fn two_sessions_and_an_import_at_once_all_finish_and_time_counts_once() {
     let started = Instant::now();
     let first = Tmux::start_with(&home, "two-a", "TZ=UTC");
     let second = Tmux::start_with(&home, "two-b", "TZ=UTC");
+    // The reply is typed first, so that saving it is one key once the
+    // import holds the store.
+    first.keys(&["Enter"]);
+    first.type_text("Answered while an import ran");
+    second.keys(&["j", "j"]);
     let mut import = home
         .tend_process()
         .arg("import")
@@ -405,25 +410,15 @@ fn two_sessions_and_an_import_at_once_all_finish_and_time_counts_once() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Once the import is visibly writing, both sessions write too: they wait
-    // for its lock rather than fail.
-    let wal = home.path("data/tend.db-wal");
-    while std::fs::metadata(&wal).map_or(0, |m| m.len()) < 1 << 20 {
-        assert!(
-            import.try_wait().unwrap().is_none(),
-            "the import ended before the sessions wrote; use a bigger file"
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the import never got going"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    first.keys(&["Enter"]);
-    first.type_text("Answered while an import ran");
+    // The import takes the write lock as it starts and keeps it for a few
+    // seconds; both sessions write meanwhile: they wait rather than fail.
+    std::thread::sleep(Duration::from_millis(300));
     first.keys(&["C-s"]);
-    second.keys(&["j", "j"]);
     second.keys(&["d"]);
+    assert!(
+        import.try_wait().unwrap().is_none(),
+        "the import ended before the sessions' writes: they did not overlap"
+    );
     first.wait_for("Saved and copied");
     second.wait_for("Done. u undoes it.");
     let output = import.wait_with_output().unwrap();
@@ -447,7 +442,7 @@ fn two_sessions_and_an_import_at_once_all_finish_and_time_counts_once() {
     assert_eq!(home.text("PRAGMA integrity_check"), "ok");
     assert_eq!(
         home.count("SELECT count(*) FROM messages WHERE external_id LIKE 'bulk-%'"),
-        40_000
+        100_000
     );
     assert_eq!(
         home.count("SELECT count(*) FROM messages WHERE text = 'Answered while an import ran'"),
@@ -492,4 +487,71 @@ fn a_real_terminal_resized_to_one_cell_and_back_keeps_the_session() {
         home.count("SELECT count(*) FROM drafts WHERE text = 'typed before the squeeze!!'"),
         1
     );
+}
+
+#[test]
+fn a_disk_that_fills_during_the_session_says_so_and_ctrl_c_prints_the_reply() {
+    let home = seeded_home();
+    let command = format!(
+        "trap '' XFSZ; env TERM=xterm-256color TEND_DB='{}' TEND_CONFIG='{}' '{}'; s=$?; \
+         printf '\\r\\nEXITED %s\\r\\n' $s; sleep 30",
+        home.db().display(),
+        home.config().display(),
+        env!("CARGO_BIN_EXE_tend")
+    );
+    let tmux = Tmux::session("full", &command);
+    tmux.wait_for("Queue (");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("reply ·");
+    tmux.type_text("first words");
+    // The disk is full from now on: no file of tend's may grow.
+    let pid = tmux.tend_pid();
+    assert!(
+        Command::new("prlimit")
+            .args(["--pid", &pid, "--fsize=1"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    tmux.type_text(" and the rest");
+    let screen = tmux.wait_for("Not saved:");
+    assert!(screen.contains("tend.db: the system could not"), "{screen}");
+    tmux.keys(&["C-c"]);
+    let screen = tmux.wait_for("EXITED 1");
+    assert!(
+        screen.contains("could not be saved; here it is"),
+        "{screen}"
+    );
+    assert!(screen.contains("first words and the rest"), "{screen}");
+    assert_eq!(home.text("PRAGMA integrity_check"), "ok");
+}
+
+#[test]
+fn exit_after_first_frame_draws_and_leaves_writing_nothing() {
+    let home = seeded_home();
+    // A second's pause first, to start recording what reaches the terminal.
+    let command = format!(
+        "sleep 1; env TERM=xterm-256color TEND_DB='{}' TEND_CONFIG='{}' '{}' \
+         --exit-after-first-frame; s=$?; printf '\\r\\nEXITED %s\\r\\n' $s; sleep 30",
+        home.db().display(),
+        home.config().display(),
+        env!("CARGO_BIN_EXE_tend")
+    );
+    let tmux = Tmux::session("first-frame", &command);
+    let log = home.path("terminal.log");
+    tmux.run(&[
+        "pipe-pane",
+        "-t",
+        "t",
+        "-o",
+        &format!("cat >> '{}'", log.display()),
+    ]);
+    tmux.wait_for("EXITED 0");
+    let drawn = String::from_utf8_lossy(&std::fs::read(&log).unwrap()).into_owned();
+    assert!(
+        drawn.contains("Queue (7 open"),
+        "the frame was drawn: {drawn:?}"
+    );
+    assert_eq!(home.count("SELECT count(*) FROM timer_sessions"), 0);
+    assert_eq!(home.count("SELECT count(*) FROM timer_segments"), 0);
 }

@@ -616,3 +616,95 @@ fn a_long_queue_is_read_as_the_selection_nears_its_end() {
     key(&mut app, KeyCode::Char('g'));
     assert_eq!(app.selected, 0);
 }
+
+/// The 1,234-conversation queue of `a_long_queue_is_read_…`, for the tests
+/// of paging, going back and resizing.
+fn long_queue() -> (App, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("tend.db")).unwrap();
+    let mut ingest = store
+        .ingest(now(), std::collections::HashSet::default())
+        .unwrap();
+    for i in 0..1_234 {
+        let record = serde_json::json!({
+            "platform": "github",
+            "external_id": format!("q-{i}"),
+            "thread_id": format!("tallybook/app#{i}"),
+            "created_at": (now() - chrono::Duration::minutes(2_000 - i)).to_rfc3339(),
+            "author_handle": format!("person{i}"),
+            "text": format!("question number {i}?"),
+        });
+        let serde_json::Value::Object(fields) = record else {
+            unreachable!()
+        };
+        ingest
+            .add(&tend::import::message_from_fields(fields).unwrap())
+            .unwrap();
+    }
+    ingest.finish().unwrap();
+    (app_on(store, Config::default(), 120, 40), dir)
+}
+
+#[test]
+fn back_from_a_search_a_selection_past_the_first_page_is_still_there() {
+    let (mut app, _dir) = long_queue();
+    for _ in 0..300 {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    let id = app.queue[300].conversation_id;
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "question");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.queue.len(), 200, "a new list reads one page");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.selected, 300);
+    assert_eq!(app.queue[app.selected].conversation_id, id);
+}
+
+#[test]
+fn a_taller_terminal_shows_the_list_from_its_top() {
+    let (mut app, _dir) = demo_app(80, 24);
+    key(&mut app, KeyCode::Char('G'));
+    assert!(app.queue_offset > 0, "{}", app.queue_offset);
+    app.update(Event::Resize(120, 60)).unwrap();
+    assert_eq!(app.queue_offset, 0);
+}
+
+#[test]
+fn the_thread_keeps_its_reading_place_through_resizes() {
+    // At the newest message, at another width: where a fresh session opens.
+    let (mut app, _dir) = demo_app(80, 24);
+    key(&mut app, KeyCode::Char('j'));
+    app.update(Event::Resize(100, 24)).unwrap();
+    let (mut fresh, _fresh_dir) = demo_app(100, 24);
+    key(&mut fresh, KeyCode::Char('j'));
+    assert_eq!(app.thread_scroll, fresh.thread_scroll);
+    // Scrolled down by the reader: the same line after a resize.
+    let (mut app, _dir) = demo_app(80, 24);
+    key(&mut app, KeyCode::Tab);
+    let opened = app.thread_scroll;
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    let read = app.thread_scroll;
+    assert!(read > opened, "{opened} {read}");
+    app.update(Event::Resize(80, 24)).unwrap();
+    assert_eq!(app.thread_scroll, read);
+    // Up from a size where everything fits scrolls from what shows (the top).
+    app.update(Event::Resize(500, 200)).unwrap();
+    key(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.thread_scroll, 0);
+}
+
+#[test]
+fn a_draft_saved_on_the_clock_is_not_unsaved() {
+    let (mut app, _dir) = demo_app(80, 24);
+    key(&mut app, KeyCode::Enter);
+    type_text(&mut app, "hello");
+    assert_eq!(app.unsaved_draft().as_deref(), Some("hello"));
+    app.update(Event::Tick(Reading::new(
+        now() + chrono::TimeDelta::seconds(5),
+        Duration::from_secs(5),
+    )))
+    .unwrap();
+    assert_eq!(app.unsaved_draft(), None);
+}

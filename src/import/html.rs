@@ -364,4 +364,14 @@ mod tests {
             "«la doc (https://x.example)»"
         );
     }
+
+    #[test]
+    fn only_html_whitespace_is_collapsed_or_trimmed() {
+        assert_eq!(to_text("<p>\u{3000}x\u{85}</p>"), "\u{3000}x\u{85}");
+        assert_eq!(to_text("<p>a</p><p>\u{3000}b</p>"), "a\n\n\u{3000}b");
+        assert_eq!(
+            to_text("<a href=\"https://e.example/\">\u{3000}label\u{3000}</a>"),
+            "\u{3000}label\u{3000} (https://e.example/)"
+        );
+    }
 }

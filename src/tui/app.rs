@@ -528,9 +528,11 @@ impl App {
     fn key(&mut self, key: KeyEvent) -> Result<Vec<Effect>> {
         self.status = None;
         // ctrl-c quits from anywhere, keeping the draft, as terminal users expect.
+        // A draft the store will not take (a full disk) does not keep the
+        // user in: the loop prints it after the session.
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            self.save_draft()?;
             self.quit = true;
+            self.save_draft()?;
             return Ok(Vec::new());
         }
         // ctrl-z hands the terminal back to the shell, as everywhere.
@@ -1659,8 +1661,6 @@ impl App {
     }
 }
 
-/// What identifies a row across re-reads: its conversation and, in search
-/// results, the message that matched.
 /// The rows to read for row `index` to be selectable with `QUEUE_MARGIN`
 /// below it: whole pages, at most `QUEUE_LIMIT`.
 fn rows_for(index: usize) -> usize {
@@ -1671,6 +1671,8 @@ fn rows_for(index: usize) -> usize {
         .clamp(QUEUE_PAGE, QUEUE_LIMIT)
 }
 
+/// What identifies a row across re-reads: its conversation and, in search
+/// results, the message that matched.
 fn row_key(item: &QueueItem) -> (i64, Option<i64>) {
     (item.conversation_id, item.hit.map(|hit| hit.message_id))
 }

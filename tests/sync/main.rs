@@ -272,11 +272,15 @@ fn kill_9_at_any_moment_of_a_sync_leaves_a_store_the_next_sync_completes() {
     let server = FakeServer::start();
     let home = home_for(&server, &format!("{MASTODON}\n{GITHUB}"));
     // Killed at a spread of moments: before, while and after pages are stored.
+    let mut killed_with_a_store = 0;
     for delay_ms in [0, 3, 6, 10, 15, 20, 30, 45, 60, 80] {
         let mut child = home.tend_process().arg("sync").spawn().unwrap();
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill();
-        child.wait().unwrap();
+        let status = child.wait().unwrap();
+        if std::os::unix::process::ExitStatusExt::signal(&status) == Some(9) && home.db().exists() {
+            killed_with_a_store += 1;
+        }
         if !home.db().exists() {
             continue; // killed before it made the store
         }
@@ -296,6 +300,10 @@ fn kill_9_at_any_moment_of_a_sync_leaves_a_store_the_next_sync_completes() {
             assert!(home.count("SELECT count(*) FROM messages WHERE platform = 'mastodon'") >= 2);
         }
     }
+    assert!(
+        killed_with_a_store > 0,
+        "no kill landed while a sync was under way"
+    );
     synced(&home, &[]);
     assert_consistent(&home);
     // Every mention once, however many runs it took.

@@ -7,6 +7,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use unicode_segmentation::UnicodeSegmentation;
 
 use super::{bold, border};
 use crate::clock::Zone;
@@ -18,7 +19,7 @@ use crate::tui::layout::Areas;
 
 /// A message longer than this shows its start and says how much more there is.
 const PREVIEW_CHARS: usize = 4000;
-/// A title is a heading: past this many characters it is cut (a title is
+/// A title is a heading: past this many characters (grapheme clusters) it is cut (a title is
 /// anyone's to set, and a page-long one would push the thread out of view).
 const TITLE_CHARS: usize = 200;
 
@@ -241,11 +242,12 @@ pub fn lines(detail: &Detail, zone: Zone, width: usize) -> Wrapped {
     }
 }
 
-/// A title as a heading: one line of text, at most `TITLE_CHARS` of it.
+/// A title as a heading: one line of text, at most `TITLE_CHARS` grapheme
+/// clusters of it (a cut inside one would leave half a flag or an accent).
 fn headline(title: &str) -> String {
     let title = sanitize_line(title);
     let title = title.trim();
-    match title.char_indices().nth(TITLE_CHARS) {
+    match title.grapheme_indices(true).nth(TITLE_CHARS) {
         Some((cut, _)) => format!("{}…", title[..cut].trim_end()),
         None => title.to_owned(),
     }
@@ -316,5 +318,36 @@ fn reply_box(frame: &mut Frame<'_>, area: Rect, app: &App) {
             .min(inner.width.saturating_sub(1));
         let y = u16::try_from(y - top).unwrap_or(0);
         frame.set_cursor_position(Position::new(inner.x + x, inner.y + y));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_title_is_cut_between_characters_as_shown() {
+        assert_eq!(
+            headline(&"x".repeat(10_000)),
+            format!("{}…", "x".repeat(200))
+        );
+        assert_eq!(headline("  short\ttitle "), "short title");
+        let scotland = "🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}";
+        for before in 194..202 {
+            let cut = headline(&format!(
+                "{}{scotland}{}",
+                "a".repeat(before),
+                "b".repeat(50)
+            ));
+            let tags = cut
+                .chars()
+                .filter(|c| ('\u{e0000}'..='\u{e007f}').contains(c));
+            assert_eq!(
+                tags.count(),
+                if cut.contains(scotland) { 6 } else { 0 },
+                "{cut}"
+            );
+            assert_eq!(sanitize_line(&cut), cut);
+        }
     }
 }
