@@ -180,8 +180,8 @@ fn measure_size(size: u64) -> Result<Column> {
         messages: size,
         store_bytes,
         open_conversations,
-        import: median(imports),
-        reference: median(references),
+        import: Sample(imports).quantile(0.5),
+        reference: Sample(references).quantile(0.5),
         first_frame,
         moving,
         to_long_thread,
@@ -423,11 +423,6 @@ fn millis(duration: Duration) -> String {
     } else {
         format!("{ms:.1} ms")
     }
-}
-
-fn median(mut durations: Vec<Duration>) -> Duration {
-    durations.sort();
-    durations[durations.len() / 2]
 }
 
 /// `runs` timed runs of `work`, after a tenth as many untimed ones.

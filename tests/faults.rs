@@ -9,7 +9,6 @@
 
 mod common;
 
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
@@ -21,29 +20,11 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use sha2::{Digest, Sha256};
 use tend::tui::app::{Event, Mode};
 
-/// `count` generic records, threads of five, ids prefixed so files don't overlap.
-fn write_big_file(path: &Path, prefix: &str, count: usize) {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    for i in 0..count {
-        writeln!(
-            out,
-            r#"{{"platform":"github","external_id":"{prefix}-{i}","thread_id":"{prefix}/repo#{}","created_at":"2026-06-{:02}T{:02}:{:02}:00Z","author_handle":"user{}","text":"message {i} about zqxbulk invoices, exports and the sync add-on"}}"#,
-            i / 5,
-            1 + i % 28,
-            i % 24,
-            i % 60,
-            i % 997,
-        )
-        .unwrap();
-    }
-}
-
 #[test]
 fn kill_9_during_a_large_import_leaves_the_store_as_it_was() {
     let home = Home::new();
     home.import(fixture("generic.jsonl"));
-    let big = home.path("big.jsonl");
-    write_big_file(&big, "big", 400_000);
+    let big = home.write_bulk("big.jsonl", "big", 400_000);
 
     let mut child = home.tend_process().arg("import").arg(&big).spawn().unwrap();
     // Wait until the import is visibly under way: its uncommitted pages spill
@@ -73,7 +54,7 @@ fn kill_9_during_a_large_import_leaves_the_store_as_it_was() {
         0
     );
     // And the store still works: the same import now goes through whole.
-    write_big_file(&big, "big", 2_000);
+    home.write_bulk("big.jsonl", "big", 2_000);
     home.import(&big);
     assert_eq!(home.count("SELECT count(*) FROM messages"), 2_007);
 }
@@ -81,9 +62,8 @@ fn kill_9_during_a_large_import_leaves_the_store_as_it_was() {
 #[test]
 fn two_imports_at_once_both_succeed() {
     let home = Home::new();
-    let (a, b) = (home.path("a.jsonl"), home.path("b.jsonl"));
-    write_big_file(&a, "a", 30_000);
-    write_big_file(&b, "b", 30_000);
+    let a = home.write_bulk("a.jsonl", "a", 30_000);
+    let b = home.write_bulk("b.jsonl", "b", 30_000);
     // The second starts once the first is visibly writing, so they overlap:
     // the second must wait for the lock, not fail.
     let spawn = |file: &Path| {
@@ -153,8 +133,7 @@ fn one_line_naming(output: &std::process::Output, store: &Path) -> String {
 fn a_full_disk_refuses_the_import_whole_and_says_so() {
     let home = Home::new();
     home.import(fixture("generic.jsonl"));
-    let big = home.path("big.jsonl");
-    write_big_file(&big, "big", 20_000);
+    let big = home.write_bulk("big.jsonl", "big", 20_000);
     let before = fingerprint(&home.db());
     // The disk fills up: no file may grow past 400 KiB (the store is
     // ~150 KiB), so the write-ahead log stops growing part-way through the
@@ -168,11 +147,7 @@ fn a_full_disk_refuses_the_import_whole_and_says_so() {
             env!("CARGO_BIN_EXE_tend"),
             big.display()
         ))
-        .envs(
-            home.tend_process()
-                .get_envs()
-                .filter_map(|(k, v)| Some((k, v?))),
-        )
+        .envs(home.tend_env())
         .output()
         .unwrap();
     let stderr = one_line_naming(&output, &home.db());
@@ -270,11 +245,7 @@ fn as_unprivileged(home: &Home, args: &[&str]) -> std::process::Output {
     };
     command
         .args(args)
-        .envs(
-            home.tend_process()
-                .get_envs()
-                .filter_map(|(k, v)| Some((k, v?))),
-        )
+        .envs(home.tend_env())
         .current_dir(&root)
         .output()
         .expect("running tend (as root this needs setpriv, from util-linux)")
@@ -322,8 +293,7 @@ fn a_read_only_store_is_named_with_what_to_do_and_left_alone() {
 #[test]
 fn a_damaged_store_is_named_with_what_to_do_and_left_alone() {
     let home = Home::new();
-    let file = home.path("some.jsonl");
-    write_big_file(&file, "some", 3_000);
+    let file = home.write_bulk("some.jsonl", "some", 3_000);
     home.import(&file);
     // Bytes overwritten across the middle half of the file, as a failing
     // disk or a stray program might.

@@ -23,8 +23,16 @@ impl Tmux {
 
     /// `env` is prepended to the command line, e.g. `EDITOR=/path/to/script`.
     fn start_with(home: &Home, name: &str, env: &str) -> Tmux {
+        let tmux = Tmux::launch(home, name, "", env, "");
+        tmux.wait_for("Queue (");
+        tmux
+    }
+
+    /// `tend ARGS` with `env`, after the shell commands `before`; prints
+    /// `EXITED <code>` when it ends.
+    fn launch(home: &Home, name: &str, before: &str, env: &str, args: &str) -> Tmux {
         let command = format!(
-            "env TERM=xterm-256color {env} TEND_DB='{}' TEND_CONFIG='{}' '{}'",
+            "{before} env TERM=xterm-256color {env} TEND_DB='{}' TEND_CONFIG='{}' '{}' {args}",
             home.db().display(),
             home.config().display(),
             env!("CARGO_BIN_EXE_tend")
@@ -33,12 +41,10 @@ impl Tmux {
         // return the carriage), so the marker starts a line of its own with
         // `\r\n` instead of landing wherever bash's "Killed" left the cursor
         // and wrapping mid-word.
-        let tmux = Tmux::session(
+        Tmux::session(
             name,
             &format!("{command}; s=$?; printf '\\r\\nEXITED %s\\r\\n' $s; sleep 30"),
-        );
-        tmux.wait_for("Queue (");
-        tmux
+        )
     }
 
     /// An interactive shell (with job control) in a 100×30 pane.
@@ -378,22 +384,8 @@ fn ctrl_z_gives_the_shell_back_and_fg_resumes_without_counting_the_stop() {
 
 #[test]
 fn two_sessions_and_an_import_at_once_all_finish_and_time_counts_once() {
-    use std::io::Write as _;
     let home = seeded_home();
-    let big = home.path("big.jsonl");
-    {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
-        for i in 0..100_000 {
-            writeln!(
-                out,
-                r#"{{"platform":"github","external_id":"bulk-{i}","thread_id":"bulk/repo#{}","created_at":"2026-06-{:02}T10:00:00Z","author_handle":"user{}","text":"bulk message {i}"}}"#,
-                i / 4,
-                1 + i % 12,
-                i % 500
-            )
-            .unwrap();
-        }
-    }
+    let big = home.write_bulk("big.jsonl", "bulk", 100_000);
     let started = Instant::now();
     let first = Tmux::start_with(&home, "two-a", "TZ=UTC");
     let second = Tmux::start_with(&home, "two-b", "TZ=UTC");
@@ -492,14 +484,7 @@ fn a_real_terminal_resized_to_one_cell_and_back_keeps_the_session() {
 #[test]
 fn a_disk_that_fills_during_the_session_says_so_and_ctrl_c_prints_the_reply() {
     let home = seeded_home();
-    let command = format!(
-        "trap '' XFSZ; env TERM=xterm-256color TEND_DB='{}' TEND_CONFIG='{}' '{}'; s=$?; \
-         printf '\\r\\nEXITED %s\\r\\n' $s; sleep 30",
-        home.db().display(),
-        home.config().display(),
-        env!("CARGO_BIN_EXE_tend")
-    );
-    let tmux = Tmux::session("full", &command);
+    let tmux = Tmux::launch(&home, "full", "trap '' XFSZ;", "", "");
     tmux.wait_for("Queue (");
     tmux.keys(&["Enter"]);
     tmux.wait_for("reply ·");
@@ -530,14 +515,13 @@ fn a_disk_that_fills_during_the_session_says_so_and_ctrl_c_prints_the_reply() {
 fn exit_after_first_frame_draws_and_leaves_writing_nothing() {
     let home = seeded_home();
     // A second's pause first, to start recording what reaches the terminal.
-    let command = format!(
-        "sleep 1; env TERM=xterm-256color TEND_DB='{}' TEND_CONFIG='{}' '{}' \
-         --exit-after-first-frame; s=$?; printf '\\r\\nEXITED %s\\r\\n' $s; sleep 30",
-        home.db().display(),
-        home.config().display(),
-        env!("CARGO_BIN_EXE_tend")
+    let tmux = Tmux::launch(
+        &home,
+        "first-frame",
+        "sleep 1;",
+        "",
+        "--exit-after-first-frame",
     );
-    let tmux = Tmux::session("first-frame", &command);
     let log = home.path("terminal.log");
     tmux.run(&[
         "pipe-pane",

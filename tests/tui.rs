@@ -565,30 +565,7 @@ fn the_thread_stays_where_it_was_read_through_a_tag_and_a_refresh() {
 /// shows and not a thousand rows; moving down reads on before the end.
 #[test]
 fn a_long_queue_is_read_as_the_selection_nears_its_end() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("tend.db")).unwrap();
-    let mut ingest = store
-        .ingest(now(), std::collections::HashSet::default())
-        .unwrap();
-    for i in 0..1_234 {
-        let record = serde_json::json!({
-            "platform": "github",
-            "external_id": format!("q-{i}"),
-            "thread_id": format!("tallybook/app#{i}"),
-            // One a minute, newest first in the queue's order of waiting.
-            "created_at": (now() - chrono::Duration::minutes(2_000 - i)).to_rfc3339(),
-            "author_handle": format!("person{i}"),
-            "text": format!("question number {i}?"),
-        });
-        let serde_json::Value::Object(fields) = record else {
-            unreachable!()
-        };
-        ingest
-            .add(&tend::import::message_from_fields(fields).unwrap())
-            .unwrap();
-    }
-    ingest.finish().unwrap();
-    let mut app = app_on(store, Config::default(), 120, 40);
+    let (mut app, _dir) = long_queue();
     assert_eq!(app.queue.len(), 200, "one page to start with");
     assert_eq!(app.matching, 1_234, "the header counts them all");
     let order: Vec<i64> = app.queue.iter().map(|item| item.conversation_id).collect();
@@ -617,8 +594,8 @@ fn a_long_queue_is_read_as_the_selection_nears_its_end() {
     assert_eq!(app.selected, 0);
 }
 
-/// The 1,234-conversation queue of `a_long_queue_is_read_…`, for the tests
-/// of paging, going back and resizing.
+/// 1,234 waiting conversations, one a minute: more than the session reads
+/// at once.
 fn long_queue() -> (App, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("tend.db")).unwrap();

@@ -1251,10 +1251,24 @@ impl App {
 
     fn select(&mut self, index: usize) -> Result<()> {
         let wanted = rows_for(index);
-        // The list was cut at the rows read, and the selection nears the end.
+        let mut index = index;
+        // The list was cut at the rows read, and the selection nears the end:
+        // read on (only the list: the row shown and the counts stay), and
+        // move as far from the current row as asked, wherever it now is.
         if wanted > self.rows_wanted && self.queue.len() == self.rows_wanted {
             self.rows_wanted = wanted;
-            self.refresh(Some(self.selected))?;
+            let current = self.selected_item().map(row_key);
+            self.read_list()?;
+            if let Some(now) =
+                current.and_then(|key| self.queue.iter().position(|item| row_key(item) == key))
+            {
+                index = if index >= self.selected {
+                    now.saturating_add(index - self.selected)
+                } else {
+                    now.saturating_sub(self.selected - index)
+                };
+                self.selected = now;
+            }
         }
         let index = index.min(self.queue.len().saturating_sub(1));
         if index != self.selected || self.detail.is_none() {
@@ -1620,7 +1634,8 @@ impl App {
         // No empty rows under the list while rows above it are hidden: a
         // list that grew (a taller terminal) shows its top again. The divider
         // takes a row, hence one to spare.
-        let room = self.queue.len() + usize::from(self.budget_line().is_some());
+        let divider = self.budget_line();
+        let room = self.queue.len() + usize::from(divider.is_some());
         self.queue_offset = self.queue_offset.min(room.saturating_sub(height));
         if self.selected < self.queue_offset {
             self.queue_offset = self.selected;
@@ -1628,7 +1643,6 @@ impl App {
         if self.selected >= self.queue_offset + height {
             self.queue_offset = self.selected + 1 - height;
         }
-        let divider = self.budget_line();
         while self.queue_offset < self.selected
             && !list_rows(self.queue_offset, self.queue.len(), divider, height)
                 .contains(&ListRow::Item(self.selected))

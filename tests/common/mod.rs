@@ -65,13 +65,40 @@ impl Home {
     /// The same, as a plain process for tests that kill or race it.
     pub fn tend_process(&self) -> std::process::Command {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tend"));
+        command.envs(self.tend_env()).current_dir(self.dir.path());
         command
-            .env("TEND_DB", self.db())
-            .env("TEND_CONFIG", self.config())
-            .env("TEND_NOW", NOW)
-            .env("TZ", "UTC")
-            .current_dir(self.dir.path());
-        command
+    }
+
+    /// The environment every run of `tend` here gets, for a command that
+    /// starts it some other way (a shell with limits, another user).
+    pub fn tend_env(&self) -> [(&'static str, std::ffi::OsString); 4] {
+        [
+            ("TEND_DB", self.db().into_os_string()),
+            ("TEND_CONFIG", self.config().into_os_string()),
+            ("TEND_NOW", NOW.into()),
+            ("TZ", "UTC".into()),
+        ]
+    }
+
+    /// Writes file `name` of `count` generic records, threads of five, ids
+    /// prefixed so files don't overlap, each with the word "zqxbulk".
+    pub fn write_bulk(&self, name: &str, prefix: &str, count: usize) -> PathBuf {
+        use std::io::Write as _;
+        let path = self.path(name);
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        for i in 0..count {
+            writeln!(
+                out,
+                r#"{{"platform":"github","external_id":"{prefix}-{i}","thread_id":"{prefix}/repo#{}","created_at":"2026-06-{:02}T{:02}:{:02}:00Z","author_handle":"user{}","text":"message {i} about zqxbulk invoices, exports and the sync add-on"}}"#,
+                i / 5,
+                1 + i % 28,
+                i % 24,
+                i % 60,
+                i % 997,
+            )
+            .unwrap();
+        }
+        path
     }
 
     /// A read-only look at the store, as another program would have.
