@@ -88,12 +88,9 @@ pub enum StoreError {
 /// What a failure means for the user when it is about the store file itself
 /// (read-only, full, damaged, unopenable) rather than one query: the error
 /// to show, naming the file and what to do. `None` for any other failure,
-/// and for one already explained.
+/// and for one already explained (a `StoreError` keeps no SQLite error).
 #[must_use]
 pub fn explain_failure(path: &Path, err: &anyhow::Error) -> Option<StoreError> {
-    if err.chain().any(<dyn std::error::Error>::is::<StoreError>) {
-        return None;
-    }
     let sqlite = err
         .chain()
         .find_map(|cause| cause.downcast_ref::<rusqlite::Error>())?;
