@@ -364,9 +364,16 @@ pub fn split_by_time(
 /// The value of `param` in the `rel="next"` address of a `Link` header.
 #[must_use]
 pub fn link_next(link: &str, param: &str) -> Option<String> {
+    link_param(link, "next", param)
+}
+
+/// Query parameter `param` of the `Link` header's `rel` address.
+#[must_use]
+pub fn link_param(link: &str, rel: &str, param: &str) -> Option<String> {
+    let wanted = format!("rel=\"{rel}\"");
     link.split(',').find_map(|part| {
         let (address, rels) = part.split_once(';')?;
-        if !rels.split(';').any(|rel| rel.trim() == "rel=\"next\"") {
+        if !rels.split(';').any(|each| each.trim() == wanted) {
             return None;
         }
         let address = address.trim().strip_prefix('<')?.strip_suffix('>')?;
@@ -412,6 +419,8 @@ mod tests {
         let github = "<https://api.github.com/notifications?per_page=5&page=2>; rel=\"next\", \
                       <https://api.github.com/notifications?per_page=5&page=3>; rel=\"last\"";
         assert_eq!(link_next(github, "page").as_deref(), Some("2"));
+        assert_eq!(link_param(github, "last", "page").as_deref(), Some("3"));
+        assert_eq!(link_param(github, "prev", "page"), None);
         assert_eq!(link_next("garbage", "page"), None);
     }
 

@@ -1,14 +1,21 @@
 //! GitHub: `GET /notifications?all=true`, newest first, paged by `page`
 //! from the `Link` header, `since` the newest update already seen, and
-//! `If-Modified-Since` so an unchanged inbox costs no rate limit (304). A
-//! notification carries no text: its `latest_comment_url` is fetched and the
-//! comment (or the issue, for one without comments) becomes the message.
-//! Discussions have no REST address and are counted, as are notices that
-//! are not conversations (CI, security alerts, invitations).
+//! `If-Modified-Since` so an unchanged inbox costs no rate limit (304).
+//!
+//! A notification carries no text, and its `latest_comment_url` is only the
+//! newest comment: a mention followed by a bot's comment would be lost with
+//! it. So for an issue or pull request the thread's comments since the last
+//! sync are read (`/issues/N/comments?since=`), plus its opening post when
+//! that is new too; on the first sync, the newest page of comments and the
+//! opening post. The latest comment is read on its own only when the
+//! listing does not hold it (a review comment, a listing that cannot be
+//! read). Discussions have no REST address and are counted, as are notices
+//! that are not conversations (CI, security alerts, invitations).
 
 use std::collections::HashSet;
 
 use anyhow::{Result, anyhow};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value};
 
 use super::http::{Call, Http, HttpError, Reply, push_param};
@@ -27,6 +34,15 @@ const NOT_CONVERSATIONS: [&str; 7] = [
     "approval_requested",
     "state_change",
 ];
+
+/// A comment, issue or pull request as GitHub's REST API gives it.
+type Post = Map<String, Value>;
+
+/// GitHub's largest page of comments.
+const COMMENTS_PER_PAGE: u32 = 100;
+/// Pages of one thread's new comments a sync reads at most (the rest are
+/// older than the 1,000 newest, and the thread is there to be opened).
+const COMMENT_PAGES: u32 = 10;
 
 const TOKEN_FIX: &str = "make a classic token with the notifications scope (and repo for \
                          private repositories) on GitHub under Settings → Developer settings → \
@@ -57,13 +73,16 @@ impl<'a> Github<'a> {
             .header("X-GitHub-Api-Version", "2022-11-28".to_owned())
     }
 
-    /// What each notification points at: its comment (with the thread's
-    /// title), or the kind it is counted as.
+    /// The posts each notification stands for (with the thread's title),
+    /// or the kinds the others are counted as. `since` is the newest update
+    /// the last complete walk saw.
     fn texts_of(
         &mut self,
         http: &mut Http<'_>,
         notifications: &[Value],
+        since: Option<&str>,
     ) -> Result<(Vec<GithubPost>, Vec<String>)> {
+        let bound = since.and_then(super::looked_back);
         let mut posts = Vec::new();
         let mut not_messages = Vec::new();
         for notification in notifications {
@@ -83,29 +102,148 @@ impl<'a> Github<'a> {
                 continue;
             }
             let subject = notification.get("subject");
-            let title = subject
-                .and_then(|s| s.get("title"))
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            let address = subject.and_then(|s| {
-                ["latest_comment_url", "url"]
-                    .iter()
-                    .find_map(|key| s.get(*key).and_then(Value::as_str))
-            });
-            let Some(address) = address else {
-                let kind = subject
-                    .and_then(|s| s.get("type"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("notification");
+            let subject_str = |key: &str| subject.and_then(|s| s.get(key)).and_then(Value::as_str);
+            let title = subject_str("title").map(str::to_owned);
+            let subject_url = subject_str("url");
+            let Some(latest) = subject_str("latest_comment_url").or(subject_url) else {
+                let kind = subject_str("type").unwrap_or("notification");
                 not_messages.push(format!("{kind} (not in GitHub's REST API)"));
                 continue;
             };
-            match self.post(http, address)? {
-                Ok(post) => posts.push((post, title)),
-                Err(unreadable) => not_messages.push(unreadable),
+            let mut thread = match subject_url {
+                Some(subject_url) => self.thread_since(http, subject_url, latest, bound)?,
+                None => Vec::new(),
+            };
+            if !thread.iter().any(|post| api_url_of(post) == Some(latest)) {
+                match self.post(http, latest)? {
+                    Ok(post) => thread.push(post),
+                    Err(unreadable) => not_messages.push(unreadable),
+                }
             }
+            posts.extend(thread.into_iter().map(|post| (post, title.clone())));
         }
         Ok((posts, not_messages))
+    }
+
+    /// An issue's or pull request's posts since `bound`: its comments, and
+    /// its opening post when that is new (or is the notification's `latest`,
+    /// as it is before anyone comments). With no bound (a first sync), the
+    /// newest page of comments and the opening post. Best effort: what
+    /// cannot be read here is left to the latest comment, which is read on
+    /// its own.
+    fn thread_since(
+        &self,
+        http: &mut Http<'_>,
+        subject_url: &str,
+        latest: &str,
+        bound: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Post>> {
+        let Some(listing) = comments_path(subject_url) else {
+            return Ok(Vec::new());
+        };
+        let mut thread = self.comments(http, &listing, bound)?;
+        if let Ok(opening) = self.post(http, subject_url)?
+            && (api_url_of(&opening) == Some(latest) || is_newer(&opening, bound))
+        {
+            thread.insert(0, opening);
+        }
+        Ok(thread)
+    }
+
+    /// The comments of listing `path` (`/repos/O/R/issues/N/comments`)
+    /// updated since `bound`, oldest first; with no bound, the newest ones.
+    /// Empty when the listing cannot be read.
+    fn comments(
+        &self,
+        http: &mut Http<'_>,
+        path: &str,
+        bound: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Post>> {
+        let mut first = format!("{path}?per_page={COMMENTS_PER_PAGE}");
+        let Some(bound) = bound else {
+            return self.newest_comments(http, &first);
+        };
+        push_param(
+            &mut first,
+            "since",
+            &bound.to_rfc3339_opts(SecondsFormat::Secs, true),
+        );
+        let mut comments = Vec::new();
+        let mut address = first.clone();
+        for _ in 0..COMMENT_PAGES {
+            let Some((page, link)) = self.comment_page(http, &address)? else {
+                break;
+            };
+            comments.extend(page);
+            let Some(next) = super::link_next(&link, "page") else {
+                break;
+            };
+            address.clone_from(&first);
+            push_param(&mut address, "page", &next);
+        }
+        Ok(comments)
+    }
+
+    /// The newest 100 or more comments of listing `first` (page 1): comments
+    /// come oldest first, so these are the last page and, when that holds
+    /// fewer than a page, the one before it.
+    fn newest_comments(&self, http: &mut Http<'_>, first: &str) -> Result<Vec<Post>> {
+        let Some((page_1, link)) = self.comment_page(http, first)? else {
+            return Ok(Vec::new());
+        };
+        let Some(last) = super::link_param(&link, "last", "page")
+            .and_then(|page| page.parse::<u32>().ok())
+            .filter(|last| *last > 1)
+        else {
+            return Ok(page_1);
+        };
+        let page = |number: u32| {
+            let mut address = first.to_owned();
+            push_param(&mut address, "page", &number.to_string());
+            address
+        };
+        let Some((mut newest, _)) = self.comment_page(http, &page(last))? else {
+            return Ok(Vec::new());
+        };
+        if newest.len() < COMMENTS_PER_PAGE as usize {
+            let before = if last == 2 {
+                Some(page_1)
+            } else {
+                self.comment_page(http, &page(last - 1))?
+                    .map(|(comments, _)| comments)
+            };
+            if let Some(mut before) = before {
+                before.append(&mut newest);
+                newest = before;
+            }
+        }
+        Ok(newest)
+    }
+
+    /// One page of a comments listing and its `Link` header, or `None`
+    /// when it cannot be read.
+    fn comment_page(
+        &self,
+        http: &mut Http<'_>,
+        address: &str,
+    ) -> Result<Option<(Vec<Post>, String)>> {
+        let Ok((reply, what)) = self.get(http, address)? else {
+            return Ok(None);
+        };
+        let Ok(Value::Array(items)) = reply.json(&what) else {
+            return Ok(None);
+        };
+        let comments = items
+            .into_iter()
+            .filter_map(|item| match item {
+                Value::Object(comment) => Some(comment),
+                _ => None,
+            })
+            .collect();
+        Ok(Some((
+            comments,
+            reply.header("link").unwrap_or_default().to_owned(),
+        )))
     }
 
     fn check(&self, what: &str, reply: &Reply) -> Result<()> {
@@ -117,11 +255,8 @@ impl<'a> Github<'a> {
         }
     }
 
-    /// The comment (or issue) a notification points at, or the kind of
-    /// item it is counted as when it cannot be read (deleted, behind SSO,
-    /// a server error that lasts): one such item must not stop every later
-    /// sync at the same place. The network, the token and rate limits
-    /// stop the sync (`Err`), which resumes here.
+    /// The comment (or issue) at an API address GitHub gave, or the kind of
+    /// item it is counted as when it cannot be read.
     fn post(
         &self,
         http: &mut Http<'_>,
@@ -132,6 +267,26 @@ impl<'a> Github<'a> {
         let Some(path) = api_url.find("/repos/").map(|at| &api_url[at..]) else {
             return Ok(Err("notification without a repository address".to_owned()));
         };
+        Ok(match self.get(http, path)? {
+            Ok((reply, what)) => match reply.json(&what) {
+                Ok(Value::Object(post)) => Ok(post),
+                _ => Err("unreadable comment (not JSON)".to_owned()),
+            },
+            Err(unreadable) => Err(unreadable),
+        })
+    }
+
+    /// A 200 answer to `GET path` (with its query) on the configured API,
+    /// with what it was for error messages; or, when the item cannot be
+    /// read (deleted, behind SSO, a server error that lasts), the kind it is
+    /// counted as: one such item must not stop every later sync at the same
+    /// place. The network, the token and rate limits stop the sync (`Err`),
+    /// which resumes here.
+    fn get(
+        &self,
+        http: &mut Http<'_>,
+        path: &str,
+    ) -> Result<std::result::Result<(Reply, String), String>> {
         let what = format!("GET {}", path.split('?').next().unwrap_or(path));
         let reply = match http.send(&self.call(format!("{}{path}", self.account.base_url), &what)) {
             Ok(reply) => reply,
@@ -141,16 +296,45 @@ impl<'a> Github<'a> {
             Err(other) => return Err(other.into()),
         };
         match reply.status {
-            200 => {}
-            404 | 410 => return Ok(Err("deleted comment".to_owned())),
-            401 => return Err(refused(self.account, 401, &reply.detail(), TOKEN_FIX)),
-            status => return Ok(Err(format!("unreadable comment ({status})"))),
-        }
-        match reply.json(&what) {
-            Ok(Value::Object(post)) => Ok(Ok(post)),
-            _ => Ok(Err("unreadable comment (not JSON)".to_owned())),
+            200 => Ok(Ok((reply, what))),
+            404 | 410 => Ok(Err("deleted comment".to_owned())),
+            401 => Err(refused(self.account, 401, &reply.detail(), TOKEN_FIX)),
+            status => Ok(Err(format!("unreadable comment ({status})"))),
         }
     }
+}
+
+/// The API address a post was read from (`url`: a comment's, an issue's).
+fn api_url_of(post: &Map<String, Value>) -> Option<&str> {
+    post.get("url").and_then(Value::as_str)
+}
+
+/// Whether a post was written after `bound` (always, with no bound or no
+/// readable time: the store's dedupe makes a repeat "already known").
+fn is_newer(post: &Map<String, Value>, bound: Option<DateTime<Utc>>) -> bool {
+    let created = post
+        .get("created_at")
+        .and_then(Value::as_str)
+        .and_then(|at| DateTime::parse_from_rfc3339(at).ok());
+    match (created, bound) {
+        (Some(created), Some(bound)) => created > bound,
+        _ => true,
+    }
+}
+
+/// `/repos/O/R/issues/N/comments` for an issue's or a pull request's API
+/// address (a pull request's conversation is its issue's comments).
+fn comments_path(subject_url: &str) -> Option<String> {
+    let path = &subject_url[subject_url.find("/repos/")?..];
+    let mut parts = path.trim_start_matches("/repos/").split('/');
+    let (owner, repo, kind, number) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let valid = parts.next().is_none()
+        && !owner.is_empty()
+        && !repo.is_empty()
+        && matches!(kind, "issues" | "pulls")
+        && !number.is_empty()
+        && number.bytes().all(|byte| byte.is_ascii_digit());
+    valid.then(|| format!("/repos/{owner}/{repo}/issues/{number}/comments"))
 }
 
 impl Source for Github<'_> {
@@ -167,7 +351,7 @@ impl Source for Github<'_> {
         );
         // As far back as `split_by_time` looks.
         if let Some(since) = since.and_then(super::looked_back) {
-            let since = since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let since = since.to_rfc3339_opts(SecondsFormat::Secs, true);
             push_param(&mut url, "since", &since);
         }
         if let Some(page) = next {
@@ -190,7 +374,7 @@ impl Source for Github<'_> {
         };
         let total = notifications.len();
         let split = split_by_time(notifications, "id", "updated_at", since);
-        let (posts, not_messages) = self.texts_of(http, &split.fresh)?;
+        let (posts, not_messages) = self.texts_of(http, &split.fresh, since)?;
         let next = (total > 0)
             .then(|| {
                 reply
@@ -207,5 +391,54 @@ impl Source for Github<'_> {
             next,
             last_modified: reply.header("last-modified").map(str::to_owned),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_issue_or_pull_request_has_its_comments_listing() {
+        assert_eq!(
+            comments_path("https://api.github.com/repos/tallybook/tallybook/issues/214").as_deref(),
+            Some("/repos/tallybook/tallybook/issues/214/comments")
+        );
+        // A pull request's conversation is its issue's comments.
+        assert_eq!(
+            comments_path("https://ghe.example/api/v3/repos/o/r/pulls/7").as_deref(),
+            Some("/repos/o/r/issues/7/comments")
+        );
+        for other in [
+            "https://api.github.com/repos/o/r/commits/abc123",
+            "https://api.github.com/repos/o/r/issues/comments/3012345678",
+            "https://api.github.com/repos/o/r/issues/7/comments",
+            "https://api.github.com/repos/o/r/issues/",
+            "https://api.github.com/repos//r/issues/7",
+            "https://api.github.com/notifications",
+        ] {
+            assert_eq!(comments_path(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_post_is_newer_than_the_bound_when_written_after_it() {
+        let post = |created: &str| {
+            serde_json::json!({ "created_at": created })
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
+        };
+        let bound = DateTime::parse_from_rfc3339("2026-06-12T09:08:44Z")
+            .map(|at| at.with_timezone(&Utc))
+            .ok();
+        assert!(is_newer(&post("2026-06-12T09:08:45Z"), bound));
+        assert!(!is_newer(&post("2026-06-12T09:08:44Z"), bound));
+        assert!(!is_newer(&post("2026-06-11T08:41:52Z"), bound));
+        assert!(
+            is_newer(&post("2026-06-11T08:41:52Z"), None),
+            "a first sync takes it"
+        );
+        assert!(is_newer(&post("yesterday"), bound), "dedupe sorts it out");
     }
 }

@@ -609,6 +609,143 @@ fn github_fetches_each_notifications_comment_and_polls_with_if_modified_since() 
     assert_eq!(again[0].query_value("since"), Some("2026-06-12T09:08:44Z"));
 }
 
+/// Thread `owner/repo#N`'s messages, oldest first: `author direction`.
+fn github_thread(home: &Home, thread: &str) -> Vec<String> {
+    home.text(&format!(
+        "SELECT group_concat(author_handle || ' ' || direction, char(10)) FROM
+           (SELECT m.author_handle, m.direction FROM messages m
+              JOIN conversations c ON c.id = m.conversation_id
+             WHERE c.thread_key = '{thread}' ORDER BY m.created_at)"
+    ))
+    .lines()
+    .map(str::to_owned)
+    .collect()
+}
+
+/// Issue #214 and its comments listing: three pages, and what came after
+/// the first sync (`tests/fixtures/tend/README.md`).
+fn serve_issue_214(server: &FakeServer, listing: &str) {
+    let page = |number: u32| format!("{}{listing}?per_page=100&page={number}", server.base);
+    let link = format!("<{}>; rel=\"next\", <{}>; rel=\"last\"", page(2), page(3));
+    server.serve(
+        listing,
+        "tend/github_issue_214_comments_page1.json",
+        vec![("Link", link)],
+    );
+    for (query, body) in [
+        ("page=2", "tend/github_issue_214_comments_page2.json"),
+        ("page=3", "tend/github_issue_214_comments_page3.json"),
+        (
+            "since=2026-06-12T09:08:44Z&page=2",
+            "tend/github_issue_214_comments_since_page2.json",
+        ),
+    ] {
+        server.serve(&format!("{listing}?{query}"), body, vec![]);
+    }
+    let since = "since=2026-06-12T09:08:44Z";
+    server.serve(
+        &format!("{listing}?{since}"),
+        "tend/github_issue_214_comments_since_page1.json",
+        vec![(
+            "Link",
+            format!(
+                "<{}{listing}?per_page=100&{since}&page=2>; rel=\"next\"",
+                server.base
+            ),
+        )],
+    );
+    server.serve(
+        "/repos/tallybook/tallybook/issues/214",
+        "tend/github_issue_214.json",
+        vec![],
+    );
+}
+
+#[test]
+fn github_reads_the_threads_comments_so_a_mention_before_the_latest_is_kept() {
+    let server = FakeServer::start();
+    let listing = "/repos/tallybook/tallybook/issues/214/comments";
+    serve_issue_214(&server, listing);
+    let home = home_for(&server, GITHUB);
+    let reports = synced(&home, &[]);
+    // The notification's latest comment is Kai's; Mira's mention came just
+    // before it. A first sync reads the issue itself and the thread's
+    // newest comments: the last page, and the one before it because the
+    // last holds less than a page (not Priya's comment on page 1).
+    assert_eq!(reports[0]["new_messages"], 4);
+    assert_eq!(
+        github_thread(&home, "tallybook/tallybook#214"),
+        [
+            "theo-lindqvist in",
+            "robin-vale out",
+            "mira-santos in",
+            "kai-okafor in"
+        ]
+    );
+    assert_eq!(
+        home.text("SELECT title FROM messages WHERE external_id = 'IC_kwDOMGp7Ts6zccc3'"),
+        "CSV import fails on semicolon-delimited bank exports"
+    );
+    let requests = server.requests();
+    let listings: Vec<(Option<&str>, Option<&str>)> = requests
+        .iter()
+        .filter(|r| r.path == listing)
+        .map(|r| (r.query_value("page"), r.query_value("since")))
+        .collect();
+    assert_eq!(
+        listings,
+        [(None, None), (Some("3"), None), (Some("2"), None)]
+    );
+    assert_eq!(
+        requests
+            .iter()
+            .filter(|r| r.path == listing)
+            .map(|r| r.header("authorization"))
+            .collect::<Vec<_>>(),
+        [Some("Bearer github-token"); 3]
+    );
+    assert!(
+        !requests
+            .iter()
+            .any(|r| r.path == "/repos/tallybook/tallybook/issues/comments/3012345678"),
+        "the latest comment came with the listing, and is not read again"
+    );
+    // The other notifications' threads have no listing here: their latest
+    // comments are read on their own, as before (and are gone).
+    assert_eq!(reports[0]["not_messages"]["deleted comment"], 3);
+    assert_consistent(&home);
+
+    // Later, the inbox changed: only what is new since the last sync (less
+    // the overlap) is asked for, and the old issue is not stored twice.
+    server.fault(
+        "/notifications",
+        Fault::Status {
+            status: 200,
+            body: Some("github_notifications.json"),
+            headers: None,
+            extra: vec![],
+        },
+        1,
+    );
+    server.clear_requests();
+    let reports = synced(&home, &[]);
+    assert_eq!(reports[0]["new_messages"], 1, "Juno's comment");
+    assert_eq!(reports[0]["already_known"], 1, "Kai's, in the overlap");
+    assert_eq!(
+        github_thread(&home, "tallybook/tallybook#214")[3..],
+        ["juno-park in", "kai-okafor in"]
+    );
+    let requests = server.requests();
+    let listings: Vec<(Option<&str>, Option<&str>)> = requests
+        .iter()
+        .filter(|r| r.path == listing)
+        .map(|r| (r.query_value("since"), r.query_value("page")))
+        .collect();
+    let since = Some("2026-06-12T09:08:44Z");
+    assert_eq!(listings, [(since, None), (since, Some("2"))]);
+    assert_consistent(&home);
+}
+
 #[test]
 fn every_account_syncs_and_one_failing_does_not_stop_the_others() {
     let server = FakeServer::start();

@@ -119,6 +119,7 @@ impl FakeServer {
             stopping: AtomicBool::new(false),
             seen: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
+            served: Mutex::new(Vec::new()),
             access_tokens: Mutex::new(HashSet::new()),
             refresh_tokens: Mutex::new(HashSet::new()),
         });
@@ -157,6 +158,34 @@ impl FakeServer {
             });
         }
     }
+
+    /// From now on, answer `path?key=value&…` (after the credentials check)
+    /// with fixture `body` and `headers`: for answers `routes.json` does not
+    /// have. The entry requiring most query pairs wins.
+    pub fn serve(
+        &self,
+        path_and_query: &str,
+        body: &'static str,
+        headers: Vec<(&'static str, String)>,
+    ) {
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
+        let query = query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                (key.to_owned(), value.to_owned())
+            })
+            .collect();
+        lock(&self.shared.served).push(Served {
+            path: path.to_owned(),
+            query,
+            body,
+            headers,
+        });
+    }
 }
 
 impl Drop for FakeServer {
@@ -180,10 +209,21 @@ struct Shared {
     stopping: AtomicBool,
     seen: Mutex<Vec<Seen>>,
     faults: Mutex<Vec<Armed>>,
+    /// Answers a test added to the route table (`FakeServer::serve`).
+    served: Mutex<Vec<Served>>,
     /// Bluesky access tokens this server has issued.
     access_tokens: Mutex<HashSet<String>>,
     /// Bluesky refresh tokens this server has issued.
     refresh_tokens: Mutex<HashSet<String>>,
+}
+
+/// A route a test added: `path` exactly, with each of `query`'s pairs.
+#[derive(Debug)]
+struct Served {
+    path: String,
+    query: Vec<(String, String)>,
+    body: &'static str,
+    headers: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug)]
@@ -380,6 +420,9 @@ impl Shared {
                 return self.bluesky_auth_error();
             }
         }
+        if let Some(response) = self.served(request) {
+            return response;
+        }
         match self.route(request) {
             Some(route) => self.fixture(
                 route.status,
@@ -394,6 +437,26 @@ impl Shared {
                 cut: false,
             },
         }
+    }
+
+    /// The answer a test added for `request`, if any.
+    fn served(&self, request: &Seen) -> Option<Response> {
+        let served = lock(&self.served);
+        let entry = served
+            .iter()
+            .filter(|entry| {
+                entry.path == request.path
+                    && entry
+                        .query
+                        .iter()
+                        .all(|(key, value)| request.query_value(key) == Some(value.as_str()))
+            })
+            .max_by_key(|entry| entry.query.len())?;
+        let mut response = self.fixture(Some(200), Some(entry.body), None);
+        for (name, value) in &entry.headers {
+            response.set_header(name, value.clone());
+        }
+        Some(response)
     }
 
     /// Whether an `/api/v1/` path is Mastodon's: not a path `routes.json` gives another host.
