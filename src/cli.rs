@@ -34,7 +34,9 @@ use crate::tui::Until;
                   output is not a terminal it prints the queue instead.",
     after_help = "Data: --db or TEND_DB (default: the platform data directory, e.g. \
                   ~/.local/share/tend/tend.db).\nConfig: --config or TEND_CONFIG (default: e.g. \
-                  ~/.config/tend/config.toml); `tend config --default` prints a commented one."
+                  ~/.config/tend/config.toml); `tend config --default` prints a commented one.\n\
+                  State: TEND_STATE (default: e.g. ~/.local/state/tend), where tend sync keeps \
+                  Bluesky sessions."
 )]
 pub struct Cli {
     /// The store file.
@@ -182,6 +184,7 @@ fn run_config(args: &ConfigArgs, context: &Context<'_>, out: &mut dyn Write) -> 
             "db": context.paths.db,
             "config": context.paths.config,
             "config_exists": found,
+            "state": context.paths.state,
         });
         crate::output::write_line(out, &value)?;
     } else {
@@ -192,6 +195,7 @@ fn run_config(args: &ConfigArgs, context: &Context<'_>, out: &mut dyn Write) -> 
             "not found: using the defaults"
         };
         writeln!(out, "config  {} ({status})", context.paths.config.display())?;
+        writeln!(out, "state   {}", context.paths.state.display())?;
     }
     Ok(())
 }

@@ -12,7 +12,10 @@ use tend::paths::Paths;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let paths = Paths::resolve(cli.db.clone(), cli.config.clone());
+    let state = std::env::var_os("TEND_STATE")
+        .filter(|state| !state.is_empty())
+        .map(std::path::PathBuf::from);
+    let paths = Paths::resolve(cli.db.clone(), cli.config.clone(), state);
     let result = paths.and_then(|paths| {
         let db = paths.db.clone();
         start(cli, paths).map_err(|err| explained(&db, err))

@@ -1,6 +1,7 @@
 //! Where tend keeps its files, and creating them private to the user.
-//! Locations come from the `directories` crate unless `--db`/`TEND_DB` or
-//! `--config`/`TEND_CONFIG` say otherwise; only `main` asks the OS for them.
+//! Locations come from the `directories` crate unless `--db`/`TEND_DB`,
+//! `--config`/`TEND_CONFIG` or `TEND_STATE` say otherwise; only `main` asks
+//! the OS for them.
 
 use std::fs::{self, DirBuilder, OpenOptions};
 use std::io::{self, Write};
@@ -13,12 +14,20 @@ use anyhow::{Context, Result, anyhow};
 pub struct Paths {
     pub db: PathBuf,
     pub config: PathBuf,
+    /// A directory for what tend keeps between runs that is neither data
+    /// nor configuration: sync sessions (`sync/kept.rs`).
+    pub state: PathBuf,
 }
 
 impl Paths {
-    /// The platform's data and config directories (e.g. `~/.local/share/tend/tend.db`
-    /// and `~/.config/tend/config.toml` on Linux), each replaced by its override.
-    pub fn resolve(db: Option<PathBuf>, config: Option<PathBuf>) -> Result<Paths> {
+    /// The platform's data, config and state directories (e.g.
+    /// `~/.local/share/tend/tend.db`, `~/.config/tend/config.toml` and
+    /// `~/.local/state/tend` on Linux), each replaced by its override.
+    pub fn resolve(
+        db: Option<PathBuf>,
+        config: Option<PathBuf>,
+        state: Option<PathBuf>,
+    ) -> Result<Paths> {
         let dirs = || {
             directories::ProjectDirs::from("", "", "tend").ok_or_else(|| {
                 anyhow!(
@@ -34,7 +43,17 @@ impl Paths {
             Some(path) => path,
             None => dirs()?.config_dir().join("config.toml"),
         };
-        Ok(Paths { db, config })
+        // macOS and Windows have no state directory; their local data
+        // directory is the one meant for files like these.
+        let state = match state {
+            Some(path) => path,
+            None => dirs().map(|dirs| {
+                dirs.state_dir()
+                    .unwrap_or_else(|| dirs.data_local_dir())
+                    .to_path_buf()
+            })?,
+        };
+        Ok(Paths { db, config, state })
     }
 }
 

@@ -12,6 +12,7 @@
 mod bluesky;
 mod github;
 pub mod http;
+mod kept;
 mod mastodon;
 pub mod secret;
 
@@ -112,6 +113,11 @@ pub trait Source {
     fn my_handles(&self) -> Vec<String> {
         Vec::new()
     }
+
+    /// What went wrong on the side without failing the sync, since asked.
+    fn notes(&mut self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// What one account's sync did.
@@ -127,12 +133,16 @@ pub struct AccountReport {
     pub up_to_date: bool,
     /// Why it stopped, if it failed; what it stored before that stays.
     pub error: Option<String>,
+    /// What went wrong on the side without stopping it.
+    pub notes: Vec<String>,
 }
 
 /// What a sync needs from the world besides the store.
 pub struct World<'a> {
     pub clock: &'a dyn Clock,
     pub sleep: &'a dyn Fn(Duration),
+    /// tend's state directory, where sessions are kept between syncs.
+    pub state_dir: &'a std::path::Path,
     /// Told the account and its progress after each page.
     pub progress: &'a mut dyn FnMut(&AccountReport),
 }
@@ -202,12 +212,39 @@ fn pull(
         world.clock,
         world.sleep,
     );
-    let platform = account.service.platform();
     let mut source: Box<dyn Source> = match account.service {
         Service::Mastodon => Box::new(mastodon::Mastodon::new(account, secret)),
-        Service::Bluesky => Box::new(bluesky::Bluesky::new(account, secret)),
+        Service::Bluesky => Box::new(bluesky::Bluesky::new(
+            account,
+            secret,
+            kept::path_for(world.state_dir, &account.name),
+        )),
         Service::Github => Box::new(github::Github::new(account, secret)),
     };
+    let walked = walk(
+        store,
+        config,
+        account,
+        source.as_mut(),
+        &mut http,
+        world,
+        report,
+    );
+    report.notes.extend(source.notes());
+    walked
+}
+
+/// Fetches and stores pages from where the account's cursor stands.
+fn walk(
+    store: &mut Store,
+    config: &Config,
+    account: &Account,
+    source: &mut dyn Source,
+    http: &mut Http<'_>,
+    world: &mut World<'_>,
+    report: &mut AccountReport,
+) -> Result<()> {
+    let platform = account.service.platform();
     let origin = origin_of(account);
     // A cursor this tend cannot read (written by hand?), or one of another
     // server, starts over: what is already stored is recognized, not
@@ -226,7 +263,7 @@ fn pull(
     while report.pages < MAX_PAGES {
         let walk = cursor.walk.clone();
         let fetched = match source.fetch(
-            &mut http,
+            http,
             cursor.since.as_deref(),
             walk.as_ref().map(|walk| walk.next.as_str()),
             cursor.last_modified.as_deref().filter(|_| walk.is_none()),

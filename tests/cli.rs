@@ -326,9 +326,10 @@ fn config_errors_name_file_line_and_key_and_change_nothing() {
         ));
     home.write("config.toml", "[budget]\nminutes = 45\n");
     home.tend().arg("config").assert().success().stdout(format!(
-        "store   {}\nconfig  {} (valid)\n",
+        "store   {}\nconfig  {} (valid)\nstate   {}\n",
         home.db().display(),
-        config.display()
+        config.display(),
+        home.state().display()
     ));
     assert_eq!(home.count("SELECT count(*) FROM messages"), 7);
 }

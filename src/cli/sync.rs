@@ -49,6 +49,7 @@ pub(super) fn run(
     let mut world = World {
         clock: context.clock,
         sleep: &std::thread::sleep,
+        state_dir: &context.paths.state,
         progress: &mut progress,
     };
     let mut reports = Vec::new();
@@ -81,6 +82,15 @@ pub(super) fn run(
             ))
         })
         .collect();
+    for report in &reports {
+        for note in &report.notes {
+            writeln!(
+                notes,
+                "tend: sync {}: {note}",
+                crate::sanitize::quote(&report.account)
+            )?;
+        }
+    }
     let last = failed.pop();
     for failure in failed {
         writeln!(notes, "tend: {failure}")?;

@@ -2,15 +2,19 @@
 //! service, then page through `app.bsky.notification.listNotifications` at
 //! the personal data server the session names, newest first, by `cursor`.
 //! An access token expires after two hours: on `ExpiredToken` the session is
-//! refreshed once (`refreshSession`) and the request sent again. Tokens live
-//! in memory for one sync only.
+//! refreshed once (`refreshSession`) and the request sent again. The session
+//! is kept for the next sync (`kept.rs`), which starts from it and signs in
+//! again only when it cannot be refreshed.
+
+use std::path::PathBuf;
 
 use anyhow::{Result, anyhow};
 use serde_json::{Value, json};
 
 use super::http::{Call, Http, Reply, push_param};
+use super::kept::{self, Session};
 use super::secret::Secret;
-use super::{Fetch, Fetched, Source, refused, split_by_time, unexpected};
+use super::{Fetch, Fetched, Source, origin_of, refused, split_by_time, unexpected};
 use crate::config::Account;
 use crate::import::PageContent;
 
@@ -19,23 +23,36 @@ pub struct Bluesky<'a> {
     account: &'a Account,
     password: Secret,
     session: Option<Session>,
-}
-
-#[derive(Debug)]
-struct Session {
-    access: Secret,
-    refresh: Secret,
-    /// The personal data server's address, where the account's data is.
-    pds: String,
-    handle: String,
+    /// Where the session is kept between syncs.
+    kept_at: PathBuf,
+    /// Why the session could not be kept, once.
+    notes: Vec<String>,
 }
 
 impl<'a> Bluesky<'a> {
-    pub fn new(account: &'a Account, password: Secret) -> Bluesky<'a> {
+    pub fn new(account: &'a Account, password: Secret, kept_at: PathBuf) -> Bluesky<'a> {
         Bluesky {
             account,
             password,
             session: None,
+            kept_at,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Keeps the current session for the next sync. Failing to is not the
+    /// sync's failure: the next one signs in again, and the report says so.
+    fn keep(&mut self) {
+        let Some(session) = &self.session else {
+            return;
+        };
+        if let Err(err) = kept::save(&self.kept_at, &origin_of(self.account), session)
+            && self.notes.is_empty()
+        {
+            self.notes.push(format!(
+                "the session could not be kept for the next sync ({err:#}), which will sign in \
+                 again"
+            ));
         }
     }
 
@@ -68,6 +85,7 @@ impl<'a> Bluesky<'a> {
             _ => return Err(unexpected(what, &reply)),
         }
         self.session = Some(self.session_from(&reply, what)?);
+        self.keep();
         Ok(())
     }
 
@@ -136,6 +154,7 @@ impl<'a> Bluesky<'a> {
             pds: session.pds.clone(),
             ..fresh
         });
+        self.keep();
         Ok(())
     }
 }
@@ -159,6 +178,9 @@ impl Source for Bluesky<'_> {
         next: Option<&str>,
         _last_modified: Option<&str>,
     ) -> Result<Fetch> {
+        if self.session.is_none() {
+            self.session = kept::load(&self.kept_at, &origin_of(self.account));
+        }
         if self.session.is_none() {
             self.sign_in(http)?;
         }
@@ -224,6 +246,10 @@ impl Source for Bluesky<'_> {
             next,
             last_modified: None,
         }))
+    }
+
+    fn notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
     }
 
     fn my_handles(&self) -> Vec<String> {

@@ -33,6 +33,11 @@ impl Home {
         self.dir.path().join("config.toml")
     }
 
+    /// `TEND_STATE`: where sync sessions are kept.
+    pub fn state(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
@@ -49,6 +54,7 @@ impl Home {
         command
             .env("TEND_DB", self.db())
             .env("TEND_CONFIG", self.config())
+            .env("TEND_STATE", self.state())
             .env("TEND_NOW", NOW)
             // "Today" is the host's day unless a test says otherwise.
             .env("TZ", "UTC")
@@ -71,10 +77,11 @@ impl Home {
 
     /// The environment every run of `tend` here gets, for a command that
     /// starts it some other way (a shell with limits, another user).
-    pub fn tend_env(&self) -> [(&'static str, std::ffi::OsString); 4] {
+    pub fn tend_env(&self) -> [(&'static str, std::ffi::OsString); 5] {
         [
             ("TEND_DB", self.db().into_os_string()),
             ("TEND_CONFIG", self.config().into_os_string()),
+            ("TEND_STATE", self.state().into_os_string()),
             ("TEND_NOW", NOW.into()),
             ("TZ", "UTC".into()),
         ]

@@ -526,9 +526,21 @@ fn bluesky_signs_in_refreshes_an_expired_session_and_pages_by_cursor() {
     );
     assert_consistent(&home);
 
-    // A wrong app password: one line, what to do.
+    // The app password revoked on Bluesky (which ends its sessions, the
+    // kept one too), and a wrong one in the file: one line, what to do.
+    server.revoke_sessions();
     home.write("bluesky.password", "nope-nope-nope-nope\n");
+    server.clear_requests();
     let (_, stderr) = sync_fails(&home, &[]);
+    assert_eq!(
+        server
+            .requests()
+            .iter()
+            .map(|r| r.path.rsplit('.').next().unwrap())
+            .collect::<Vec<_>>(),
+        ["listNotifications", "refreshSession", "createSession"],
+        "the kept session is tried, then refreshed, then a new one asked for"
+    );
     assert!(
         stderr.contains("bluesky refused the app password (401"),
         "{stderr}"
@@ -845,6 +857,101 @@ fn one_unreadable_github_comment_is_counted_and_the_sync_goes_on() {
         polls[1].at - polls[0].at >= Duration::from_millis(900),
         "the second try waited for the reset"
     );
+}
+
+/// The auth calls (`createSession`, `refreshSession`) among the requests.
+fn bluesky_auth_calls(server: &FakeServer) -> Vec<String> {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("com.atproto.server."))
+        .map(|r| r.path.rsplit('.').next().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_bluesky_session_is_kept_for_the_next_sync_in_a_private_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = FakeServer::start();
+    let home = home_for(&server, BLUESKY);
+    synced(&home, &[]);
+    assert_eq!(bluesky_auth_calls(&server), ["createSession"]);
+    let kept = home.state().join("sessions/bluesky.json");
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&kept), 0o600);
+    assert_eq!(mode(kept.parent().unwrap()), 0o700);
+    let text = std::fs::read_to_string(&kept).unwrap();
+    assert!(!text.contains(server::BLUESKY_PASSWORD), "{text}");
+    let bearer_of_last_list = || {
+        server
+            .requests()
+            .iter()
+            .rev()
+            .find(|r| r.path.ends_with("listNotifications"))
+            .and_then(|r| r.header("authorization").map(str::to_owned))
+            .unwrap()
+    };
+    assert!(text.contains(bearer_of_last_list().trim_start_matches("Bearer ")));
+
+    // The next sync starts from the kept session: no sign-in at all.
+    server.clear_requests();
+    synced(&home, &[]);
+    assert_eq!(bluesky_auth_calls(&server), Vec::<String>::new());
+
+    // Its access token has expired: the kept refresh token renews it, and
+    // the renewed session is what is kept.
+    server.fault(
+        "/xrpc/app.bsky.notification.listNotifications",
+        Fault::Status {
+            status: 400,
+            body: Some("bluesky_error_expired.json"),
+            headers: Some("bluesky_error_expired.headers"),
+            extra: vec![],
+        },
+        1,
+    );
+    server.clear_requests();
+    synced(&home, &[]);
+    assert_eq!(bluesky_auth_calls(&server), ["refreshSession"]);
+    let renewed = bearer_of_last_list();
+    assert!(
+        std::fs::read_to_string(&kept)
+            .unwrap()
+            .contains(renewed.trim_start_matches("Bearer "))
+    );
+    server.clear_requests();
+    synced(&home, &[]);
+    assert_eq!(bluesky_auth_calls(&server), Vec::<String>::new());
+
+    // A kept file others can read is not used, and is replaced privately.
+    std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o644)).unwrap();
+    server.clear_requests();
+    synced(&home, &[]);
+    assert_eq!(bluesky_auth_calls(&server), ["createSession"]);
+    assert_eq!(mode(&kept), 0o600);
+    assert_consistent(&home);
+}
+
+#[test]
+fn a_session_that_cannot_be_kept_is_said_and_the_sync_still_completes() {
+    let server = FakeServer::start();
+    let home = home_for(&server, BLUESKY);
+    // A file where the state directory should be.
+    home.write("state", "not a directory");
+    let output = home.tend().arg("sync").output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.starts_with("bluesky: 3 new messages"), "{stdout}");
+    assert!(
+        stderr.starts_with("tend: sync bluesky: the session could not be kept for the next sync (cannot create directory "),
+        "{stderr}"
+    );
+    assert!(stderr.ends_with("which will sign in again\n"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "said once: {stderr}");
+    let reports = synced(&home, &[]);
+    assert_eq!(reports[0]["notes"].as_array().unwrap().len(), 1);
 }
 
 #[test]

@@ -159,6 +159,13 @@ impl FakeServer {
         }
     }
 
+    /// Ends every Bluesky session, as revoking the app password on Bluesky
+    /// does: their access and refresh tokens are refused from now on.
+    pub fn revoke_sessions(&self) {
+        lock(&self.shared.access_tokens).clear();
+        lock(&self.shared.refresh_tokens).clear();
+    }
+
     /// From now on, answer `path?key=value&…` (after the credentials check)
     /// with fixture `body` and `headers`: for answers `routes.json` does not
     /// have. The entry requiring most query pairs wins.
