@@ -140,7 +140,7 @@ pub struct AccountReport {
 /// What a sync needs from the world besides the store.
 pub struct World<'a> {
     pub clock: &'a dyn Clock,
-    pub sleep: &'a dyn Fn(Duration),
+    pub sleep: &'a dyn Fn(Duration, http::Pause),
     /// tend's state directory, where sessions are kept between syncs.
     pub state_dir: &'a std::path::Path,
     /// Told the account and its progress after each page.

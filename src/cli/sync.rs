@@ -2,12 +2,15 @@
 //! line per account (or `--json`), a progress line on a terminal while it
 //! pulls. One account failing does not stop the others.
 
+use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
+use std::time::Duration;
 
 use anyhow::{Result, anyhow};
 use clap::Args;
 
 use super::Context;
+use crate::sync::http::Pause;
 use crate::sync::{AccountReport, World, chosen, sync_account};
 
 #[derive(Debug, Args)]
@@ -30,10 +33,13 @@ pub(super) fn run(
     let accounts = chosen(&config, args.account.as_deref())?;
     let mut store = context.store()?;
     let on_terminal = std::io::stderr().is_terminal();
+    // The account being pulled, for the line shown while a sync waits.
+    let current = RefCell::new(String::new());
     let mut progress = |report: &AccountReport| {
         if on_terminal {
             let mut stderr = std::io::stderr();
             let account = crate::sanitize::quote(&report.account);
+            current.borrow_mut().clone_from(&account);
             let _ = if report.pages == 0 {
                 write!(stderr, "\r\x1b[K{account}: connecting…")
             } else {
@@ -46,9 +52,26 @@ pub(super) fn run(
             let _ = stderr.flush();
         }
     };
+    let sleep = |wait: Duration, why: Pause| {
+        if on_terminal && wait >= Duration::from_secs(1) {
+            let why = match why {
+                Pause::RateLimit => "rate limited by the service",
+                Pause::ServerError => "the service had an error",
+            };
+            let _ = write!(
+                std::io::stderr(),
+                "\r\x1b[K{}: {why}; waiting {} s…",
+                current.borrow(),
+                wait.as_secs()
+                    .saturating_add(u64::from(wait.subsec_nanos() > 0))
+            );
+            let _ = std::io::stderr().flush();
+        }
+        std::thread::sleep(wait);
+    };
     let mut world = World {
         clock: context.clock,
-        sleep: &std::thread::sleep,
+        sleep: &sleep,
         state_dir: &context.paths.state,
         progress: &mut progress,
     };

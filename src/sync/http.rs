@@ -143,6 +143,15 @@ impl<'a> Call<'a> {
     }
 }
 
+/// Why a sync pauses (the progress line says it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pause {
+    /// Until the service's rate limit resets.
+    RateLimit,
+    /// After a server error, before trying again.
+    ServerError,
+}
+
 /// A client for one account's sync.
 pub struct Http<'a> {
     agent: ureq::Agent,
@@ -150,7 +159,7 @@ pub struct Http<'a> {
     /// The longest a rate limit is waited out.
     patience: Duration,
     clock: &'a dyn Clock,
-    sleep: &'a dyn Fn(Duration),
+    sleep: &'a dyn Fn(Duration, Pause),
     /// No request before this: the last answer said none were left.
     not_before: Option<DateTime<Utc>>,
 }
@@ -170,7 +179,7 @@ impl<'a> Http<'a> {
         timeout: Duration,
         patience: Duration,
         clock: &'a dyn Clock,
-        sleep: &'a dyn Fn(Duration),
+        sleep: &'a dyn Fn(Duration, Pause),
     ) -> Http<'a> {
         let agent = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
@@ -223,7 +232,7 @@ impl<'a> Http<'a> {
             if (500..=599).contains(&reply.status) {
                 if let Some(pause) = SERVER_RETRIES.get(server_errors) {
                     server_errors += 1;
-                    (self.sleep)(*pause);
+                    (self.sleep)(*pause, Pause::ServerError);
                     continue;
                 }
                 return Err(HttpError::Server {
@@ -243,7 +252,7 @@ impl<'a> Http<'a> {
             return Err(HttpError::RateLimited { until });
         }
         if !wait.is_zero() {
-            (self.sleep)(wait);
+            (self.sleep)(wait, Pause::RateLimit);
         }
         Ok(())
     }

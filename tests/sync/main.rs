@@ -7,6 +7,8 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../common/pty.rs"]
+mod pty;
 mod server;
 
 use std::os::unix::fs::PermissionsExt;
@@ -416,6 +418,50 @@ fn a_short_rate_limit_is_waited_out_and_a_long_one_stops_until_later() {
     let reports = synced(&home, &[]);
     assert_eq!(reports[0]["new_messages"], 2);
     assert_eq!(home.count("SELECT count(*) FROM messages"), 4);
+}
+
+#[test]
+fn on_a_terminal_a_progress_line_says_what_the_sync_is_doing_and_why_it_waits() {
+    let server = FakeServer::start();
+    let home = home_for(&server, BLUESKY);
+    server.fault(
+        "/xrpc/app.bsky.notification.listNotifications",
+        Fault::Status {
+            status: 429,
+            body: Some("bluesky_error_ratelimit.json"),
+            headers: Some("bluesky_error_ratelimit.headers"),
+            extra: vec![("Retry-After", "1".to_owned())],
+        },
+        1,
+    );
+    let mut command = home.tend_process();
+    command.arg("sync");
+    let mut running = pty::Pty::spawn(&mut command, 100, 30).unwrap();
+    assert!(running.child.wait().unwrap().success());
+    let output = running.finish().unwrap();
+    // Each step overwrites the line (`\r`, erase to its end); the report
+    // replaces the last one.
+    let steps: Vec<&str> = output.split("\r\x1b[K").skip(1).collect();
+    assert_eq!(
+        steps,
+        [
+            "bluesky: connecting…",
+            "bluesky: rate limited by the service; waiting 1 s…",
+            "bluesky: page 1, 3 new…",
+            "bluesky: page 2, 3 new…",
+            "bluesky: 3 new messages, 3 new conversations, 0 already known, 0 skipped, \
+             3 not messages (1 follow, 1 like, 1 repost) · up to date\r\n",
+        ],
+        "{output:?}"
+    );
+
+    // Not on a terminal: the report alone.
+    let output = home.tend().arg("sync").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "bluesky: 0 new messages, 0 new conversations, 1 already known, 0 skipped · up to date\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
 
 #[test]
