@@ -18,7 +18,7 @@ use crate::model::rfc3339;
 use crate::priority::Factors;
 use crate::query::Query;
 use crate::queue::{self, Listing};
-use crate::sanitize::{author_label, fit_to_width, preview};
+use crate::sanitize::{fit_to_width, preview};
 use crate::sla::{self, SlaState};
 use crate::store::{QueueItem, Store};
 
@@ -174,13 +174,7 @@ fn write_table(
             "{} {} {} {}",
             fit_to_width(&age, 5),
             fit_to_width(item.platform.as_str(), 10),
-            fit_to_width(
-                &author_label(
-                    item.author_display_name.as_deref(),
-                    item.author_handle.as_deref()
-                ),
-                18
-            ),
+            fit_to_width(&item.shown_author(), 18),
             fit_to_width(&preview(&item.text_head), message_width).trim_end(),
         )?;
     }

@@ -11,7 +11,7 @@ use super::Context;
 use crate::model::rfc3339;
 use crate::query::Query;
 use crate::queue::{self, ListKind};
-use crate::sanitize::{author_label, fit_to_width, preview};
+use crate::sanitize::{fit_to_width, preview};
 use crate::sla;
 
 #[derive(Debug, Args)]
@@ -105,13 +105,7 @@ pub(super) fn run(args: &SearchArgs, context: &Context<'_>, out: &mut dyn Write)
             fit_to_width(&sla::short_span(now - item.dated()), 4),
             fit_to_width(item.platform.as_str(), 10),
             fit_to_width(item.state.as_str(), 8),
-            fit_to_width(
-                &author_label(
-                    item.author_display_name.as_deref(),
-                    item.author_handle.as_deref()
-                ),
-                18
-            ),
+            fit_to_width(&item.shown_author(), 18),
             fit_to_width(&preview(&item.text_head), 60).trim_end(),
         )?;
     }

@@ -215,7 +215,8 @@ fn direct_message(
         parent_id: None,
         author_handle: None,
         author_display_name: None,
-        author_profile_url: None,
+        // The archive names people by number only; X opens a profile by it.
+        author_profile_url: (!mine).then(|| format!("https://x.com/i/user/{sender}")),
         author_id: (!mine).then_some(sender),
         title: None,
         url: Some(format!("https://x.com/messages/{thread}")),

@@ -56,6 +56,10 @@ pub struct QueueItem {
     pub url: Option<String>,
     /// The start of the message shown, raw (sanitize before showing).
     pub text_head: String,
+    /// The message shown is the user's own: a search hit on one, or the
+    /// newest of a conversation that holds only theirs (an imported archive
+    /// of their posts).
+    pub by_me: bool,
     pub message_count: i64,
     /// In search results: the message that matched.
     pub hit: Option<Hit>,
@@ -81,6 +85,20 @@ impl QueueItem {
             .unwrap_or_default()
     }
 
+    /// Who wrote the message shown, as lists name them: "you" for the
+    /// user's own.
+    #[must_use]
+    pub fn shown_author(&self) -> String {
+        if self.by_me {
+            "you".to_owned()
+        } else {
+            crate::sanitize::author_label(
+                self.author_display_name.as_deref(),
+                self.author_handle.as_deref(),
+            )
+        }
+    }
+
     /// The time the row's age counts from: the wait, the matching message,
     /// or the conversation's newest message.
     #[must_use]
@@ -96,7 +114,13 @@ impl QueueItem {
 /// The columns `item_from_row` reads, after the caller's own (from index 0).
 pub(super) const ITEM_COLUMNS: &str = "c.id, c.platform, c.thread_key, c.state, c.waiting_since,
     c.snoozed_until, c.last_at, m.person_id, m.author_handle, m.author_display_name,
-    coalesce(c.title, m.title), m.url, substr(m.text, 1, ?2), c.message_count";
+    coalesce(c.title, m.title), m.url, substr(m.text, 1, ?2), c.message_count,
+    coalesce(m.direction = 'out', 0)";
+
+/// The message a listed conversation shows (as `m`): its newest inbound
+/// one; in a conversation of the user's own messages only, its newest.
+const SHOWN_MESSAGE: &str = "LEFT JOIN messages m ON m.id = coalesce(c.last_inbound_id,
+    (SELECT id FROM messages WHERE conversation_id = c.id ORDER BY created_at DESC, id DESC LIMIT 1))";
 
 pub(super) fn item_from_row(row: &rusqlite::Row<'_>, now: i64) -> rusqlite::Result<QueueItem> {
     let platform: String = row.get(1)?;
@@ -128,6 +152,7 @@ pub(super) fn item_from_row(row: &rusqlite::Row<'_>, now: i64) -> rusqlite::Resu
         url: row.get(11)?,
         text_head: row.get::<_, Option<String>>(12)?.unwrap_or_default(),
         message_count: row.get(13)?,
+        by_me: row.get(14)?,
         hit: None,
         score: None,
     })
@@ -239,9 +264,7 @@ impl Store {
     /// The rows of `conversations`, in the order given, skipping any gone meanwhile.
     pub fn items(&self, conversations: &[i64], now: DateTime<Utc>) -> Result<Vec<QueueItem>> {
         let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT {ITEM_COLUMNS}
-             FROM conversations c LEFT JOIN messages m ON m.id = c.last_inbound_id
-             WHERE c.id = ?1"
+            "SELECT {ITEM_COLUMNS} FROM conversations c {SHOWN_MESSAGE} WHERE c.id = ?1"
         ))?;
         let now = to_micros(now);
         let mut items = Vec::with_capacity(conversations.len());
@@ -270,8 +293,7 @@ impl Store {
             format!("WHERE {}", conditions.join(" AND "))
         };
         let mut statement = self.conn.prepare(&format!(
-            "SELECT {ITEM_COLUMNS}
-             FROM conversations c LEFT JOIN messages m ON m.id = c.last_inbound_id
+            "SELECT {ITEM_COLUMNS} FROM conversations c {SHOWN_MESSAGE}
              {filter} ORDER BY c.last_at DESC, c.id DESC LIMIT ?1"
         ))?;
         let now = to_micros(now);

@@ -72,10 +72,10 @@ impl Store {
                 ],
                 |row| {
                     let mut item = item_from_row(row, at)?;
-                    let direction: String = row.get(16)?;
+                    let direction: String = row.get(17)?;
                     item.hit = Some(super::queue::Hit {
-                        message_id: row.get(14)?,
-                        created_at: from_micros(row.get(15)?),
+                        message_id: row.get(15)?,
+                        created_at: from_micros(row.get(16)?),
                         direction: direction.parse().unwrap_or(Direction::In),
                     });
                     Ok(item)

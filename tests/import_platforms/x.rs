@@ -54,6 +54,33 @@ fn your_tweets_and_direct_messages_import_from_the_archive() {
         home.import_report(&fixture("x_archive_direct-messages.js"), &[])["new_messages"],
         0
     );
+    // The archive names people by number only: their profile opens by it.
+    assert_eq!(
+        home.text(
+            "SELECT group_concat(url) FROM (SELECT DISTINCT author_profile_url AS url
+               FROM messages WHERE kind = 'dm' AND direction = 'in' ORDER BY url)"
+        ),
+        "https://x.com/i/user/1501234567890123456,https://x.com/i/user/1620000000000000123"
+    );
+
+    // A conversation of your own posts lists as yours, with its text.
+    let listed = home.tend().args(["search", "is:all"]).output().unwrap();
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    let mine: Vec<&str> = listed
+        .lines()
+        .filter(|line| line.contains(" answered you "))
+        .collect();
+    assert_eq!(mine.len(), 3, "{listed}");
+    assert!(
+        mine.iter().any(|line| line.ends_with(
+            "you                Tallybook 0.9 is out: offline-first invoices, CSV import, d…"
+        )),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains("(unknown)          \n"),
+        "no empty rows: {listed}"
+    );
 }
 
 #[test]

@@ -11,12 +11,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::border;
-use crate::model::{ConversationState, Direction, Platform};
+use crate::model::{ConversationState, Platform};
 use crate::query::QueryError;
 use crate::queue::{self, ListKind};
-use crate::sanitize::{
-    author_label, display_width, fit_to_width, preview, sanitize_line, truncate_to_width,
-};
+use crate::sanitize::{display_width, fit_to_width, preview, sanitize_line, truncate_to_width};
 use crate::sla::{SlaState, short_span};
 use crate::store::QueueItem;
 use crate::tui::app::{App, Mode, Pane};
@@ -107,14 +105,7 @@ fn item_line<'a>(
         Some(SlaState::OnTime) => Style::new(),
         None => Style::new().fg(Color::DarkGray),
     };
-    let person = if item.hit.is_some_and(|hit| hit.direction == Direction::Out) {
-        "you".to_owned()
-    } else {
-        author_label(
-            item.author_display_name.as_deref(),
-            item.author_handle.as_deref(),
-        )
-    };
+    let person = item.shown_author();
     let selected = index == app.selected;
     let pointer = if selected { "▶" } else { " " };
     // pointer(1) age(6) platform person: what is left is the message.
