@@ -33,41 +33,47 @@ pub(super) fn run(
     let accounts = chosen(&config, args.account.as_deref())?;
     let mut store = context.store()?;
     let on_terminal = std::io::stderr().is_terminal();
-    // The account being pulled, for the line shown while a sync waits.
-    let current = RefCell::new(String::new());
+    // The account being pulled and the line last shown for it: a wait
+    // names the account, and the line comes back when the wait is over.
+    let shown = RefCell::new((String::new(), String::new()));
+    let show = |line: &str| {
+        let _ = write!(std::io::stderr(), "\r\x1b[K{line}");
+        let _ = std::io::stderr().flush();
+    };
     let mut progress = |report: &AccountReport| {
         if on_terminal {
-            let mut stderr = std::io::stderr();
             let account = crate::sanitize::quote(&report.account);
-            current.borrow_mut().clone_from(&account);
-            let _ = if report.pages == 0 {
-                write!(stderr, "\r\x1b[K{account}: connecting…")
+            let line = if report.pages == 0 {
+                format!("{account}: connecting…")
             } else {
-                write!(
-                    stderr,
-                    "\r\x1b[K{account}: page {}, {} new…",
+                format!(
+                    "{account}: page {}, {} new…",
                     report.pages, report.stored.new_messages
                 )
             };
-            let _ = stderr.flush();
+            show(&line);
+            *shown.borrow_mut() = (account, line);
         }
     };
     let sleep = |wait: Duration, why: Pause| {
-        if on_terminal && wait >= Duration::from_secs(1) {
+        let told = on_terminal && wait >= Duration::from_secs(1);
+        if told {
             let why = match why {
                 Pause::RateLimit => "rate limited by the service",
                 Pause::ServerError => "the service had an error",
             };
-            let _ = write!(
-                std::io::stderr(),
-                "\r\x1b[K{}: {why}; waiting {} s…",
-                current.borrow(),
-                wait.as_secs()
-                    .saturating_add(u64::from(wait.subsec_nanos() > 0))
-            );
-            let _ = std::io::stderr().flush();
+            let seconds = wait
+                .as_secs()
+                .saturating_add(u64::from(wait.subsec_nanos() > 0));
+            show(&format!(
+                "{}: {why}; waiting {seconds} s…",
+                shown.borrow().0
+            ));
         }
         std::thread::sleep(wait);
+        if told {
+            show(&shown.borrow().1);
+        }
     };
     let mut world = World {
         clock: context.clock,

@@ -447,6 +447,7 @@ fn on_a_terminal_a_progress_line_says_what_the_sync_is_doing_and_why_it_waits() 
         [
             "bluesky: connecting…",
             "bluesky: rate limited by the service; waiting 1 s…",
+            "bluesky: connecting…",
             "bluesky: page 1, 3 new…",
             "bluesky: page 2, 3 new…",
             "bluesky: 3 new messages, 3 new conversations, 0 already known, 0 skipped, \
