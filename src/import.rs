@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use crate::model::Platform;
 use crate::sanitize::quote;
-use crate::store::{IngestCounts, NewMessage, Store};
+use crate::store::{Ingest, IngestCounts, NewMessage, Store};
 
 pub use record::{RecordError, message_from_fields};
 
@@ -212,24 +212,50 @@ pub fn import(
     let reading = Reading::start(&mut source, options.format)?;
     let name = source.name.clone();
     let mut ingest = store.ingest(options.now, options.my_handles.clone())?;
+    let (skipped, not_messages) =
+        ingest_records(&mut ingest, &name, options.skip_bad, None, |sink| {
+            reading.read(source, &options.my_handles, sink)
+        })?;
+    let counts = ingest.finish()?;
+    Ok(ImportReport::new(counts, skipped, not_messages))
+}
+
+/// Feeds the records `read` finds into `ingest`: the one sink of `import`
+/// and `store_page`. A bad record stops it unless `skip_bad`; messages a
+/// sync fetched are stored as `account`'s. Gives the skipped records and the
+/// items that were not messages.
+fn ingest_records(
+    ingest: &mut Ingest<'_>,
+    name: &str,
+    skip_bad: bool,
+    account: Option<&str>,
+    read: impl FnOnce(&mut RecordSink<'_>) -> Result<NotMessages, ImportError>,
+) -> Result<(Vec<BadRecord>, NotMessages), ImportError> {
     let mut skipped = Vec::new();
     let mut sink =
         |line: usize, record: Result<NewMessage, BadRecord>| -> Result<(), ImportError> {
             match record {
-                Ok(message) => {
-                    ingest
-                        .add(&message)
-                        .with_context(|| format!("{name}:{line}: cannot store this record"))?;
+                Ok(mut message) => {
+                    message.source_account = account.map(str::to_owned).or(message.source_account);
+                    ingest.add(&message).with_context(|| {
+                        if line > 0 {
+                            format!("{name}:{line}: cannot store this record")
+                        } else {
+                            format!("{name}: cannot store this record")
+                        }
+                    })?;
                 }
-                Err(bad) if options.skip_bad => skipped.push(bad),
+                Err(bad) if skip_bad => skipped.push(bad),
                 Err(bad) => return Err(ImportError::Bad(bad)),
             }
             Ok(())
         };
-    let not_messages = reading.read(source, &options.my_handles, &mut sink)?;
-    let counts = ingest.finish()?;
-    Ok(ImportReport::new(counts, skipped, not_messages))
+    let not_messages = read(&mut sink)?;
+    Ok((skipped, not_messages))
 }
+
+/// Counts of items that are not messages, by kind.
+type NotMessages = std::collections::BTreeMap<String, u64>;
 
 /// Reads `bytes` as `format` the way `tend import` does, storing nothing:
 /// how many messages and bad records it holds. The fuzz targets (`fuzz/`)
@@ -292,7 +318,7 @@ impl Reading {
         source: Source<'_>,
         my_handles: &HashSet<(Platform, String)>,
         sink: &mut RecordSink<'_>,
-    ) -> Result<std::collections::BTreeMap<String, u64>, ImportError> {
+    ) -> Result<NotMessages, ImportError> {
         let name = source.name;
         match (self.detected, self.document) {
             (Detected::Csv, _) => csv::read(&name, source.reader, sink)?,
@@ -357,43 +383,41 @@ pub fn store_page(
     now: DateTime<Utc>,
 ) -> Result<ImportReport> {
     let mut ingest = store.ingest(now, my_handles.clone())?;
-    let mut skipped = Vec::new();
-    let name = &page.name;
-    let account = page.account;
-    let mut sink = |_: usize, record: Result<NewMessage, BadRecord>| -> Result<(), ImportError> {
-        match record {
-            Ok(mut message) => {
-                message.source_account = Some(account.to_owned());
-                ingest
-                    .add(&message)
-                    .with_context(|| format!("{name}: cannot store a message"))?;
-            }
-            Err(bad) => skipped.push(bad),
+    // A page's bad items are counted and the sync goes on: one item tend
+    // cannot read must not stop every later sync at the same place.
+    let read = |sink: &mut RecordSink<'_>| {
+        let mut records = platform::Records::new(&page.name, sink);
+        for kind in &page.not_messages {
+            records.not_a_message(kind);
         }
-        Ok(())
+        match &page.content {
+            PageContent::Mastodon(document) => {
+                Importer::Mastodon.read(document, my_handles, &mut records);
+            }
+            PageContent::Bluesky(document) => {
+                Importer::Bluesky.read(document, my_handles, &mut records);
+            }
+            PageContent::Github(posts) => {
+                for (index, (post, title)) in posts.iter().enumerate() {
+                    records.add(github::message(
+                        post,
+                        &format!("[{index}]"),
+                        title.as_deref(),
+                    ));
+                }
+            }
+        }
+        records.finish()
     };
-    let mut records = platform::Records::new(name, &mut sink);
-    for kind in &page.not_messages {
-        records.not_a_message(kind);
-    }
-    match &page.content {
-        PageContent::Mastodon(document) => {
-            Importer::Mastodon.read(document, my_handles, &mut records);
-        }
-        PageContent::Bluesky(document) => {
-            Importer::Bluesky.read(document, my_handles, &mut records);
-        }
-        PageContent::Github(posts) => {
-            for (index, (post, title)) in posts.iter().enumerate() {
-                records.add(github::message(
-                    post,
-                    &format!("[{index}]"),
-                    title.as_deref(),
-                ));
-            }
-        }
-    }
-    let not_messages = records.finish().map_err(|err| anyhow!("{err}"))?;
+    let (skipped, not_messages) =
+        ingest_records(&mut ingest, &page.name, true, Some(page.account), read).map_err(
+            // The store's own error stays whole, so what it means for the
+            // file (a full disk, a read-only store) can still be told.
+            |err| match err {
+                ImportError::Other(err) => err,
+                other => anyhow::Error::new(other),
+            },
+        )?;
     ingest.save_cursor(page.account, page.platform.as_str(), &page.cursor, now)?;
     let counts = ingest.finish()?;
     Ok(ImportReport::new(counts, skipped, not_messages))
@@ -582,6 +606,41 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use serde_json::Value;
+
+    #[test]
+    fn a_sync_page_the_full_disk_refuses_keeps_the_stores_own_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut store = Store::open(&path).unwrap();
+        store.limit_growth_for_tests(0).unwrap();
+        let comment = serde_json::json!({
+            "node_id": "IC_1", "created_at": "2026-06-12T09:18:44Z",
+            "issue_url": "https://api.github.com/repos/o/r/issues/1",
+            "body": "x".repeat(64 * 1024), "user": {"login": "kai"}
+        });
+        let page = SyncPage {
+            name: "github page 1".into(),
+            account: "github",
+            platform: Platform::Github,
+            content: PageContent::Github(vec![(comment.as_object().cloned().unwrap(), None)]),
+            not_messages: Vec::new(),
+            cursor: "{}".into(),
+        };
+        let err = store_page(
+            &mut store,
+            &page,
+            &HashSet::new(),
+            crate::testing::at("2026-06-12T10:00:00Z"),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                crate::store::explain_failure(&path, &err),
+                Some(crate::store::StoreError::Full { .. })
+            ),
+            "{err:#}"
+        );
+    }
 
     /// JSON shaped like platform pages: the keys importers read, with values
     /// of any type, nested a few levels.
