@@ -298,11 +298,13 @@ fn found(
     items.sort_by_key(|item| {
         std::cmp::Reverse(item.hit.map(|hit| (hit.created_at, hit.message_id)))
     });
-    let more = more || items.len() > limit;
+    // Counted before the cut to the rows asked for: the session reads a
+    // page at a time, and its title says how many match.
+    let matching = items.len();
     items.truncate(limit);
     Ok(Listing {
         kind: ListKind::Search,
-        matching: items.len(),
+        matching,
         more,
         items,
         counts: None,

@@ -633,6 +633,9 @@ fn back_from_a_search_a_selection_past_the_first_page_is_still_there() {
     type_text(&mut app, "question");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.queue.len(), 200, "a new list reads one page");
+    // Yet the title counts every match in the search's window.
+    assert_eq!((app.matching, app.more), (1_000, true));
+    assert!(rows(&render(&app, 120, 40))[0].contains("(1000+)"));
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.selected, 300);
     assert_eq!(app.queue[app.selected].conversation_id, id);
@@ -652,9 +655,13 @@ fn the_thread_keeps_its_reading_place_through_resizes() {
     // At the newest message, at another width: where a fresh session opens.
     let (mut app, _dir) = demo_app(80, 24);
     key(&mut app, KeyCode::Char('j'));
-    app.update(Event::Resize(100, 24)).unwrap();
-    let (mut fresh, _fresh_dir) = demo_app(100, 24);
+    app.update(Event::Resize(100, 14)).unwrap();
+    let (mut fresh, _fresh_dir) = demo_app(100, 14);
     key(&mut fresh, KeyCode::Char('j'));
+    assert!(
+        fresh.thread_scroll > 0,
+        "the thread is taller than the pane"
+    );
     assert_eq!(app.thread_scroll, fresh.thread_scroll);
     // Scrolled down by the reader: the same line after a resize.
     let (mut app, _dir) = demo_app(80, 24);
@@ -664,7 +671,7 @@ fn the_thread_keeps_its_reading_place_through_resizes() {
     key(&mut app, KeyCode::Char('j'));
     let read = app.thread_scroll;
     assert!(read > opened, "{opened} {read}");
-    app.update(Event::Resize(80, 24)).unwrap();
+    app.update(Event::Resize(80, 40)).unwrap();
     assert_eq!(app.thread_scroll, read);
     // Up from a size where everything fits scrolls from what shows (the top).
     app.update(Event::Resize(500, 200)).unwrap();
@@ -674,7 +681,7 @@ fn the_thread_keeps_its_reading_place_through_resizes() {
 
 #[test]
 fn a_draft_saved_on_the_clock_is_not_unsaved() {
-    let (mut app, _dir) = demo_app(80, 24);
+    let (mut app, dir) = demo_app(80, 24);
     key(&mut app, KeyCode::Enter);
     type_text(&mut app, "hello");
     assert_eq!(app.unsaved_draft().as_deref(), Some("hello"));
@@ -684,4 +691,9 @@ fn a_draft_saved_on_the_clock_is_not_unsaved() {
     )))
     .unwrap();
     assert_eq!(app.unsaved_draft(), None);
+    assert_eq!(
+        demo_count(&dir, "SELECT count(*) FROM drafts WHERE text = 'hello'"),
+        1,
+        "saved, not only marked so"
+    );
 }
