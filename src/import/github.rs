@@ -134,7 +134,7 @@ pub fn thread_of(post: &Map<String, Value>) -> Option<String> {
         }
     }
     let repository = post.get("repository_url")?.as_str()?;
-    let (owner, repo) = repository_in_api_url(repository)?;
+    let (owner, repo, _) = repository_in_api_url(repository)?;
     let number = post.get("number")?.as_u64()?;
     Some(format!("{owner}/{repo}#{number}"))
 }
@@ -142,24 +142,32 @@ pub fn thread_of(post: &Map<String, Value>) -> Option<String> {
 /// `…/repos/OWNER/REPO/issues/N` (or `/pulls/N`) → `OWNER/REPO#N`.
 #[must_use]
 pub fn issue_in_api_url(url: &str) -> Option<String> {
-    let (_, rest) = url.split_once("/repos/")?;
-    let mut parts = rest.split('/');
-    let (owner, repo, kind, number) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    let number = number.split(['?', '#']).next()?;
-    let valid = !owner.is_empty()
-        && !repo.is_empty()
-        && matches!(kind, "issues" | "pulls")
-        && !number.is_empty()
-        && number.bytes().all(|b| b.is_ascii_digit());
-    valid.then(|| format!("{owner}/{repo}#{number}"))
+    let (owner, repo, number) = issue_address(url)?;
+    Some(format!("{owner}/{repo}#{number}"))
 }
 
-fn repository_in_api_url(url: &str) -> Option<(&str, &str)> {
-    let (_, rest) = url.split_once("/repos/")?;
+/// Owner, repository and number of an issue's or pull request's API
+/// address (`…/repos/OWNER/REPO/issues/N`, `/pulls/N`; what follows the
+/// number is not looked at).
+#[must_use]
+pub fn issue_address(url: &str) -> Option<(&str, &str, &str)> {
+    let (owner, repo, rest) = repository_in_api_url(url)?;
     let mut parts = rest.split('/');
+    let (kind, number) = (parts.next()?, parts.next()?);
+    let number = number.split(['?', '#']).next()?;
+    let valid = matches!(kind, "issues" | "pulls")
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit());
+    valid.then_some((owner, repo, number))
+}
+
+/// Owner and repository of an API address under `/repos/`, and the rest.
+fn repository_in_api_url(url: &str) -> Option<(&str, &str, &str)> {
+    let (_, rest) = url.split_once("/repos/")?;
+    let mut parts = rest.splitn(3, '/');
     let owner = parts.next().filter(|part| !part.is_empty())?;
     let repo = parts.next().filter(|part| !part.is_empty())?;
-    Some((owner, repo))
+    Some((owner, repo, parts.next().unwrap_or("")))
 }
 
 #[cfg(test)]

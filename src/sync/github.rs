@@ -74,15 +74,14 @@ impl<'a> Github<'a> {
     }
 
     /// The posts each notification stands for (with the thread's title),
-    /// or the kinds the others are counted as. `since` is the newest update
-    /// the last complete walk saw.
+    /// or the kinds the others are counted as. `bound` is how far back is
+    /// new: the last complete walk's newest update, less the overlap.
     fn texts_of(
         &mut self,
         http: &mut Http<'_>,
         notifications: &[Value],
-        since: Option<&str>,
+        bound: Option<DateTime<Utc>>,
     ) -> Result<(Vec<GithubPost>, Vec<String>)> {
-        let bound = since.and_then(super::looked_back);
         let mut posts = Vec::new();
         let mut not_messages = Vec::new();
         for notification in notifications {
@@ -93,72 +92,70 @@ impl<'a> Github<'a> {
             if !id.is_empty() && !self.handled.insert(id.to_owned()) {
                 continue;
             }
-            let reason = notification
-                .get("reason")
-                .and_then(Value::as_str)
-                .unwrap_or("unknown");
-            if NOT_CONVERSATIONS.contains(&reason) {
-                not_messages.push(reason.to_owned());
-                continue;
-            }
-            let subject = notification.get("subject");
-            let subject_str = |key: &str| subject.and_then(|s| s.get(key)).and_then(Value::as_str);
-            let title = subject_str("title").map(str::to_owned);
-            let subject_url = subject_str("url");
-            let Some(latest) = subject_str("latest_comment_url").or(subject_url) else {
-                let kind = subject_str("type").unwrap_or("notification");
-                not_messages.push(format!("{kind} (not in GitHub's REST API)"));
-                continue;
-            };
-            let mut thread = match subject_url {
-                Some(subject_url) => self.thread_since(http, subject_url, latest, bound)?,
-                None => Vec::new(),
-            };
-            if !thread.iter().any(|post| api_url_of(post) == Some(latest)) {
-                match self.post(http, latest)? {
-                    Ok(post) => thread.push(post),
-                    Err(unreadable) => not_messages.push(unreadable),
+            let thread = match conversation_of(notification) {
+                Ok(thread) => thread,
+                Err(kind) => {
+                    not_messages.push(kind);
+                    continue;
                 }
-            }
-            posts.extend(thread.into_iter().map(|post| (post, title.clone())));
+            };
+            let found = self.thread_since(http, &thread, bound, &mut not_messages)?;
+            posts.extend(found.into_iter().map(|post| (post, thread.title.clone())));
         }
         Ok((posts, not_messages))
     }
 
     /// An issue's or pull request's posts since `bound`: its comments, and
-    /// its opening post when that is new (or is the notification's `latest`,
-    /// as it is before anyone comments). With no bound (a first sync), the
-    /// newest page of comments and the opening post. Best effort: what
-    /// cannot be read here is left to the latest comment, which is read on
-    /// its own.
+    /// its opening post when that is new (or is what the notification
+    /// points at, as before anyone comments). With no bound (a first sync),
+    /// the newest comments and the opening post. What the notification
+    /// points at is read on its own when the listing may not hold it (a
+    /// review comment, a listing that cannot be read); when that cannot be
+    /// read either, it is counted.
     fn thread_since(
         &self,
         http: &mut Http<'_>,
-        subject_url: &str,
-        latest: &str,
+        thread: &Conversation<'_>,
         bound: Option<DateTime<Utc>>,
+        not_messages: &mut Vec<String>,
     ) -> Result<Vec<Post>> {
-        let Some(listing) = comments_path(subject_url) else {
-            return Ok(Vec::new());
-        };
-        let mut thread = self.comments(http, &listing, bound)?;
-        if let Ok(opening) = self.post(http, subject_url)?
-            && (api_url_of(&opening) == Some(latest) || is_newer(&opening, bound))
-        {
-            thread.insert(0, opening);
+        let comments = self.comments(http, &thread.listing, bound)?;
+        let latest = thread.latest;
+        let mut posts = Vec::new();
+        match self.post(http, thread.address)? {
+            Ok(opening) if api_url_of(&opening) == Some(latest) || is_newer(&opening, bound) => {
+                posts.push(opening);
+            }
+            Err(unreadable) if latest == thread.address => not_messages.push(unreadable),
+            // An old opening post, or one that cannot be read while the
+            // notification points at a comment: the comments are the news.
+            Ok(_) | Err(_) => {}
         }
-        Ok(thread)
+        // An issue comment the listing does not hold, when it holds the
+        // newest, is older than the bound: already stored.
+        let held = latest == thread.address
+            || comments.as_ref().is_some_and(|comments| {
+                comments.holds_newest && latest.contains("/issues/comments/")
+            });
+        posts.extend(comments.into_iter().flat_map(|comments| comments.posts));
+        if !held && !posts.iter().any(|post| api_url_of(post) == Some(latest)) {
+            match self.post(http, latest)? {
+                Ok(post) => posts.push(post),
+                Err(unreadable) => not_messages.push(unreadable),
+            }
+        }
+        Ok(posts)
     }
 
     /// The comments of listing `path` (`/repos/O/R/issues/N/comments`)
-    /// updated since `bound`, oldest first; with no bound, the newest ones.
-    /// Empty when the listing cannot be read.
+    /// updated since `bound`, oldest first, up to `COMMENT_PAGES` pages;
+    /// with no bound, the newest ones. `None` when it cannot be read.
     fn comments(
         &self,
         http: &mut Http<'_>,
         path: &str,
         bound: Option<DateTime<Utc>>,
-    ) -> Result<Vec<Post>> {
+    ) -> Result<Option<Comments>> {
         let mut first = format!("{path}?per_page={COMMENTS_PER_PAGE}");
         let Some(bound) = bound else {
             return self.newest_comments(http, &first);
@@ -168,34 +165,48 @@ impl<'a> Github<'a> {
             "since",
             &bound.to_rfc3339_opts(SecondsFormat::Secs, true),
         );
-        let mut comments = Vec::new();
-        let mut address = first.clone();
-        for _ in 0..COMMENT_PAGES {
-            let Some((page, link)) = self.comment_page(http, &address)? else {
+        let Some((mut posts, link)) = self.comment_page(http, &first)? else {
+            return Ok(None);
+        };
+        // Pages left unread (a thousand comments since the last sync, or
+        // one that failed) are the newest ones.
+        let mut holds_newest = true;
+        let mut next = super::link_next(&link, "page");
+        for _ in 1..COMMENT_PAGES {
+            let Some(page) = next.take() else {
                 break;
             };
-            comments.extend(page);
-            let Some(next) = super::link_next(&link, "page") else {
+            let mut address = first.clone();
+            push_param(&mut address, "page", &page);
+            let Some((comments, link)) = self.comment_page(http, &address)? else {
+                holds_newest = false;
                 break;
             };
-            address.clone_from(&first);
-            push_param(&mut address, "page", &next);
+            posts.extend(comments);
+            next = super::link_next(&link, "page");
         }
-        Ok(comments)
+        holds_newest &= next.is_none();
+        Ok(Some(Comments {
+            posts,
+            holds_newest,
+        }))
     }
 
     /// The newest 100 or more comments of listing `first` (page 1): comments
     /// come oldest first, so these are the last page and, when that holds
     /// fewer than a page, the one before it.
-    fn newest_comments(&self, http: &mut Http<'_>, first: &str) -> Result<Vec<Post>> {
+    fn newest_comments(&self, http: &mut Http<'_>, first: &str) -> Result<Option<Comments>> {
         let Some((page_1, link)) = self.comment_page(http, first)? else {
-            return Ok(Vec::new());
+            return Ok(None);
         };
         let Some(last) = super::link_param(&link, "last", "page")
             .and_then(|page| page.parse::<u32>().ok())
             .filter(|last| *last > 1)
         else {
-            return Ok(page_1);
+            return Ok(Some(Comments {
+                posts: page_1,
+                holds_newest: true,
+            }));
         };
         let page = |number: u32| {
             let mut address = first.to_owned();
@@ -203,7 +214,10 @@ impl<'a> Github<'a> {
             address
         };
         let Some((mut newest, _)) = self.comment_page(http, &page(last))? else {
-            return Ok(Vec::new());
+            return Ok(Some(Comments {
+                posts: page_1,
+                holds_newest: false,
+            }));
         };
         if newest.len() < COMMENTS_PER_PAGE as usize {
             let before = if last == 2 {
@@ -217,7 +231,10 @@ impl<'a> Github<'a> {
                 newest = before;
             }
         }
-        Ok(newest)
+        Ok(Some(Comments {
+            posts: newest,
+            holds_newest: true,
+        }))
     }
 
     /// One page of a comments listing and its `Link` header, or `None`
@@ -249,8 +266,12 @@ impl<'a> Github<'a> {
     fn check(&self, what: &str, reply: &Reply) -> Result<()> {
         match reply.status {
             200 | 304 => Ok(()),
-            401 => Err(refused(self.account, 401, &reply.detail(), TOKEN_FIX)),
-            403 => Err(refused(self.account, 403, &reply.detail(), TOKEN_FIX)),
+            401 | 403 => Err(refused(
+                self.account,
+                reply.status,
+                &reply.detail(),
+                TOKEN_FIX,
+            )),
             _ => Err(unexpected(what, reply)),
         }
     }
@@ -322,19 +343,54 @@ fn is_newer(post: &Map<String, Value>, bound: Option<DateTime<Utc>>) -> bool {
     }
 }
 
-/// `/repos/O/R/issues/N/comments` for an issue's or a pull request's API
-/// address (a pull request's conversation is its issue's comments).
-fn comments_path(subject_url: &str) -> Option<String> {
-    let path = &subject_url[subject_url.find("/repos/")?..];
-    let mut parts = path.trim_start_matches("/repos/").split('/');
-    let (owner, repo, kind, number) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    let valid = parts.next().is_none()
-        && !owner.is_empty()
-        && !repo.is_empty()
-        && matches!(kind, "issues" | "pulls")
-        && !number.is_empty()
-        && number.bytes().all(|byte| byte.is_ascii_digit());
-    valid.then(|| format!("/repos/{owner}/{repo}/issues/{number}/comments"))
+/// An issue or pull request a notification is about.
+#[derive(Debug)]
+struct Conversation<'n> {
+    /// Its API address.
+    address: &'n str,
+    /// `/repos/O/R/issues/N/comments`: a pull request's conversation is its
+    /// issue's comments.
+    listing: String,
+    /// What the notification points at: the newest comment, or the
+    /// address itself before anyone comments.
+    latest: &'n str,
+    title: Option<String>,
+}
+
+/// Comments read from a listing.
+#[derive(Debug)]
+struct Comments {
+    posts: Vec<Post>,
+    /// The listing's newest comments are among them.
+    holds_newest: bool,
+}
+
+/// The issue or pull request a notification is about, or the kind it is
+/// counted as: a notice that is not a conversation (CI, security alerts),
+/// a discussion (not in the REST API), a release or a commit.
+fn conversation_of(notification: &Value) -> std::result::Result<Conversation<'_>, String> {
+    let reason = notification
+        .get("reason")
+        .and_then(Value::as_str)
+        .unwrap_or("unknown");
+    if NOT_CONVERSATIONS.contains(&reason) {
+        return Err(reason.to_owned());
+    }
+    let subject = notification.get("subject");
+    let field = |key: &str| subject.and_then(|s| s.get(key)).and_then(Value::as_str);
+    let kind = field("type").unwrap_or("notification");
+    let Some(address) = field("url") else {
+        return Err(format!("{kind} (not in GitHub's REST API)"));
+    };
+    let Some((owner, repo, number)) = crate::import::github::issue_address(address) else {
+        return Err(format!("{kind} (not an issue or pull request)"));
+    };
+    Ok(Conversation {
+        address,
+        listing: format!("/repos/{owner}/{repo}/issues/{number}/comments"),
+        latest: field("latest_comment_url").unwrap_or(address),
+        title: field("title").map(str::to_owned),
+    })
 }
 
 impl Source for Github<'_> {
@@ -350,9 +406,13 @@ impl Source for Github<'_> {
             self.account.base_url, self.account.page_size
         );
         // As far back as `split_by_time` looks.
-        if let Some(since) = since.and_then(super::looked_back) {
-            let since = since.to_rfc3339_opts(SecondsFormat::Secs, true);
-            push_param(&mut url, "since", &since);
+        let bound = since.and_then(super::looked_back);
+        if let Some(bound) = bound {
+            push_param(
+                &mut url,
+                "since",
+                &bound.to_rfc3339_opts(SecondsFormat::Secs, true),
+            );
         }
         if let Some(page) = next {
             push_param(&mut url, "page", page);
@@ -374,7 +434,7 @@ impl Source for Github<'_> {
         };
         let total = notifications.len();
         let split = split_by_time(notifications, "id", "updated_at", since);
-        let (posts, not_messages) = self.texts_of(http, &split.fresh, since)?;
+        let (posts, not_messages) = self.texts_of(http, &split.fresh, bound)?;
         let next = (total > 0)
             .then(|| {
                 reply
@@ -399,25 +459,74 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_issue_or_pull_request_has_its_comments_listing() {
-        assert_eq!(
-            comments_path("https://api.github.com/repos/tallybook/tallybook/issues/214").as_deref(),
-            Some("/repos/tallybook/tallybook/issues/214/comments")
+    fn a_notification_is_a_conversation_when_it_is_about_an_issue_or_pull_request() {
+        let about = |reason: &str, kind: &str, url: Option<&str>, latest: Option<&str>| {
+            serde_json::json!({
+                "reason": reason,
+                "subject": {"title": "T", "type": kind, "url": url, "latest_comment_url": latest}
+            })
+        };
+        let issue = about(
+            "mention",
+            "Issue",
+            Some("https://api.github.com/repos/tallybook/tallybook/issues/214"),
+            Some("https://api.github.com/repos/tallybook/tallybook/issues/comments/9"),
         );
-        // A pull request's conversation is its issue's comments.
+        let found = conversation_of(&issue).unwrap();
         assert_eq!(
-            comments_path("https://ghe.example/api/v3/repos/o/r/pulls/7").as_deref(),
-            Some("/repos/o/r/issues/7/comments")
+            found.listing,
+            "/repos/tallybook/tallybook/issues/214/comments"
         );
-        for other in [
-            "https://api.github.com/repos/o/r/commits/abc123",
-            "https://api.github.com/repos/o/r/issues/comments/3012345678",
-            "https://api.github.com/repos/o/r/issues/7/comments",
-            "https://api.github.com/repos/o/r/issues/",
-            "https://api.github.com/repos//r/issues/7",
-            "https://api.github.com/notifications",
+        assert_eq!(
+            found.latest,
+            "https://api.github.com/repos/tallybook/tallybook/issues/comments/9"
+        );
+        assert_eq!(found.title.as_deref(), Some("T"));
+        // A pull request's conversation is its issue's comments; before
+        // anyone comments, the notification points at the pull request.
+        let pull = about(
+            "mention",
+            "PullRequest",
+            Some("https://ghe.example/api/v3/repos/o/r/pulls/7"),
+            None,
+        );
+        let found = conversation_of(&pull).unwrap();
+        assert_eq!(found.listing, "/repos/o/r/issues/7/comments");
+        assert_eq!(found.latest, "https://ghe.example/api/v3/repos/o/r/pulls/7");
+        for (notification, counted) in [
+            (
+                about(
+                    "subscribed",
+                    "Release",
+                    Some("https://api.github.com/repos/o/r/releases/5"),
+                    None,
+                ),
+                "Release (not an issue or pull request)",
+            ),
+            (
+                about(
+                    "comment",
+                    "Commit",
+                    Some("https://api.github.com/repos/o/r/commits/abc123"),
+                    None,
+                ),
+                "Commit (not an issue or pull request)",
+            ),
+            (
+                about("mention", "Discussion", None, None),
+                "Discussion (not in GitHub's REST API)",
+            ),
+            (
+                about(
+                    "ci_activity",
+                    "CheckSuite",
+                    Some("https://api.github.com/repos/o/r/issues/7"),
+                    None,
+                ),
+                "ci_activity",
+            ),
         ] {
-            assert_eq!(comments_path(other), None, "{other}");
+            assert_eq!(conversation_of(&notification).unwrap_err(), counted);
         }
     }
 
