@@ -218,6 +218,7 @@ fn pull(
             account,
             secret,
             kept::path_for(world.state_dir, &account.name),
+            origin_of(account),
         )),
         Service::Github => Box::new(github::Github::new(account, secret)),
     };
@@ -389,7 +390,7 @@ pub fn split_by_time(
         .iter()
         .filter_map(time)
         .max()
-        .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+        .map(crate::model::rfc3339);
     Split {
         ids,
         reached_known: fresh.len() < total,

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::http::{Call, Http, Reply, push_param};
 use super::kept::{self, Session};
 use super::secret::Secret;
-use super::{Fetch, Fetched, Source, origin_of, refused, split_by_time, unexpected};
+use super::{Fetch, Fetched, Source, refused, split_by_time, unexpected};
 use crate::config::Account;
 use crate::import::PageContent;
 
@@ -23,19 +23,27 @@ pub struct Bluesky<'a> {
     account: &'a Account,
     password: Secret,
     session: Option<Session>,
-    /// Where the session is kept between syncs.
+    /// Where the session is kept between syncs, and for which account
+    /// (`sync::origin_of`).
     kept_at: PathBuf,
+    origin: String,
     /// Why the session could not be kept, once.
     notes: Vec<String>,
 }
 
 impl<'a> Bluesky<'a> {
-    pub fn new(account: &'a Account, password: Secret, kept_at: PathBuf) -> Bluesky<'a> {
+    pub fn new(
+        account: &'a Account,
+        password: Secret,
+        kept_at: PathBuf,
+        origin: String,
+    ) -> Bluesky<'a> {
         Bluesky {
             account,
             password,
             session: None,
             kept_at,
+            origin,
             notes: Vec::new(),
         }
     }
@@ -46,7 +54,7 @@ impl<'a> Bluesky<'a> {
         let Some(session) = &self.session else {
             return;
         };
-        if let Err(err) = kept::save(&self.kept_at, &origin_of(self.account), session)
+        if let Err(err) = kept::save(&self.kept_at, &self.origin, session)
             && self.notes.is_empty()
         {
             self.notes.push(format!(
@@ -179,7 +187,7 @@ impl Source for Bluesky<'_> {
         _last_modified: Option<&str>,
     ) -> Result<Fetch> {
         if self.session.is_none() {
-            self.session = kept::load(&self.kept_at, &origin_of(self.account));
+            self.session = kept::load(&self.kept_at, &self.origin);
         }
         if self.session.is_none() {
             self.sign_in(http)?;

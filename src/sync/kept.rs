@@ -10,6 +10,7 @@
 //! else about it (missing, damaged, another account's) means signing in
 //! afresh, which writes it again.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -37,20 +38,20 @@ struct File {
     refresh_jwt: String,
 }
 
-/// `STATE/sessions/NAME.json` for account `name`, with any character that
-/// could leave the directory or trouble a shell replaced by `_`.
+/// `STATE/sessions/NAME.json` for account `name`. Lowercase letters,
+/// digits and `-` stay; any other byte becomes `_` and two hex digits, so
+/// two names never share a file, not even on a file system that ignores
+/// case, and none leaves the directory.
 #[must_use]
 pub fn path_for(state_dir: &Path, name: &str) -> PathBuf {
-    let file: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut file = String::with_capacity(name.len());
+    for byte in name.bytes() {
+        if byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-' {
+            file.push(char::from(byte));
+        } else {
+            let _ = write!(file, "_{byte:02X}");
+        }
+    }
     state_dir.join("sessions").join(format!("{file}.json"))
 }
 
@@ -88,19 +89,8 @@ pub fn save(path: &Path, origin: &str, session: &Session) -> Result<()> {
 
 /// Whether only the user can read the file (a copy others could read may
 /// have been taken: it is not used, and the next save replaces it).
-#[cfg(unix)]
 fn private(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    let Ok(meta) = std::fs::metadata(path) else {
-        return false;
-    };
-    let others_may_read = meta.permissions().mode() & 0o077 != 0;
-    meta.is_file() && !others_may_read
-}
-
-#[cfg(not(unix))]
-fn private(path: &Path) -> bool {
-    path.is_file()
+    path.is_file() && matches!(super::secret::readable_by_others(path), Ok(None))
 }
 
 #[cfg(test)]
@@ -160,19 +150,31 @@ mod tests {
     }
 
     #[test]
-    fn account_names_stay_inside_the_sessions_directory() {
+    fn each_account_name_has_its_own_file_inside_the_sessions_directory() {
         let state = Path::new("/state");
+        let file = |name: &str| {
+            path_for(state, name)
+                .strip_prefix("/state/sessions")
+                .unwrap()
+                .display()
+                .to_string()
+        };
+        assert_eq!(file("bluesky"), "bluesky.json");
         assert_eq!(
-            path_for(state, "bluesky"),
-            Path::new("/state/sessions/bluesky.json")
+            file("../../etc/passwd"),
+            "_2E_2E_2F_2E_2E_2Fetc_2Fpasswd.json"
         );
-        assert_eq!(
-            path_for(state, "../../etc/passwd"),
-            Path::new("/state/sessions/______etc_passwd.json")
-        );
-        assert_eq!(
-            path_for(state, "work bsky"),
-            Path::new("/state/sessions/work_bsky.json")
-        );
+        let names = [
+            "work bsky",
+            "work_bsky",
+            "work.bsky",
+            "Work",
+            "work",
+            "ロビン",
+            "ナナミ",
+        ];
+        let files: std::collections::HashSet<String> =
+            names.iter().map(|name| file(name).to_lowercase()).collect();
+        assert_eq!(files.len(), names.len(), "{files:?}");
     }
 }

@@ -79,14 +79,11 @@ fn expand_home(path: &Path) -> std::path::PathBuf {
 }
 
 /// A secret that the group or others can read is refused, with the fix.
-#[cfg(unix)]
 fn refuse_if_others_can_read(path: &Path, what: &str) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
     let shown = quote(&path.display().to_string());
-    let metadata =
-        std::fs::metadata(path).map_err(|err| anyhow!("cannot read the {what} {shown}: {err}"))?;
-    let mode = metadata.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
+    let mode =
+        readable_by_others(path).map_err(|err| anyhow!("cannot read the {what} {shown}: {err}"))?;
+    if let Some(mode) = mode {
         bail!(
             "the {what} {shown} can be read by others (mode {mode:03o}); \
              run `chmod 600 {shown}` and sync again"
@@ -95,9 +92,18 @@ fn refuse_if_others_can_read(path: &Path, what: &str) -> Result<()> {
     Ok(())
 }
 
+/// The file's mode when others than the user may read it; `None` when only
+/// the user can.
+#[cfg(unix)]
+pub(super) fn readable_by_others(path: &Path) -> std::io::Result<Option<u32>> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
+    Ok((mode & 0o077 != 0).then_some(mode))
+}
+
 #[cfg(not(unix))]
-fn refuse_if_others_can_read(_path: &Path, _what: &str) -> Result<()> {
-    Ok(())
+pub(super) fn readable_by_others(path: &Path) -> std::io::Result<Option<u32>> {
+    std::fs::metadata(path).map(|_| None)
 }
 
 #[cfg(test)]
