@@ -105,10 +105,20 @@ const QUOTE_GRAPHEMES: usize = 60;
 #[must_use]
 pub fn quote(text: &str) -> String {
     let safe = sanitize_line(text);
-    match safe.grapheme_indices(true).nth(QUOTE_GRAPHEMES) {
-        Some((cut, _)) => format!("{}…", &safe[..cut]),
+    match graphemes_before(&safe, QUOTE_GRAPHEMES) {
+        Some(kept) => format!("{kept}…"),
         None => safe.into_owned(),
     }
+}
+
+/// The first `count` grapheme clusters of `text`, when it has more. Text is
+/// cut only between clusters: a cut inside one would leave half a flag's
+/// tag sequence, or an accent without its letter.
+#[must_use]
+pub fn graphemes_before(text: &str, count: usize) -> Option<&str> {
+    text.grapheme_indices(true)
+        .nth(count)
+        .map(|(cut, _)| &text[..cut])
 }
 
 /// A short line ending in a comma, like "Hi Robin," or "Dear Ms. Lima,".
@@ -398,6 +408,17 @@ fn cap_marks_and_expand_tabs(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_cut_between_grapheme_clusters_only() {
+        // "e" and a combining acute: one cluster of two characters.
+        let text = format!("{}e\u{301}tail", "a".repeat(3));
+        assert_eq!(graphemes_before(&text, 4), Some("aaae\u{301}"));
+        assert_eq!(graphemes_before(&text, 3), Some("aaa"));
+        assert_eq!(graphemes_before(&text, 8), None, "no cut: it has 8");
+        let flag = "🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}";
+        assert_eq!(graphemes_before(&format!("{flag}{flag}"), 1), Some(flag));
+    }
 
     #[test]
     fn quoted_values_are_safe_and_short() {

@@ -12,7 +12,9 @@ use unicode_segmentation::UnicodeSegmentation;
 use super::{bold, border};
 use crate::clock::Zone;
 use crate::model::{Direction, Platform};
-use crate::sanitize::{author_label, display_width, sanitize, sanitize_line, truncate_to_width};
+use crate::sanitize::{
+    author_label, display_width, graphemes_before, sanitize, sanitize_line, truncate_to_width,
+};
 use crate::tui::app::{App, Detail, Mode, Pane};
 use crate::tui::keymap::Command;
 use crate::tui::layout::Areas;
@@ -183,20 +185,12 @@ pub fn lines(detail: &Detail, zone: Zone, width: usize) -> Wrapped {
             Span::raw("  "),
             Span::styled(who, who_style),
         ]));
-        let cut = message
-            .text
-            .char_indices()
-            .nth(PREVIEW_CHARS)
-            .map_or(message.text.len(), |(at, _)| at);
-        lines.extend(wrapped(
-            &sanitize(&message.text[..cut]),
-            width,
-            Style::new(),
-        ));
-        if cut < message.text.len() {
+        let shown = graphemes_before(&message.text, PREVIEW_CHARS).unwrap_or(&message.text);
+        lines.extend(wrapped(&sanitize(shown), width, Style::new()));
+        if shown.len() < message.text.len() {
             let more = format!(
                 "… {} more characters (o opens the post)",
-                message.text[cut..].chars().count()
+                message.text[shown.len()..].graphemes(true).count()
             );
             lines.extend(wrapped(&more, width, dim.add_modifier(Modifier::ITALIC)));
         }
@@ -243,12 +237,12 @@ pub fn lines(detail: &Detail, zone: Zone, width: usize) -> Wrapped {
 }
 
 /// A title as a heading: one line of text, at most `TITLE_CHARS` grapheme
-/// clusters of it (a cut inside one would leave half a flag or an accent).
+/// clusters of it.
 fn headline(title: &str) -> String {
     let title = sanitize_line(title);
     let title = title.trim();
-    match title.grapheme_indices(true).nth(TITLE_CHARS) {
-        Some((cut, _)) => format!("{}…", title[..cut].trim_end()),
+    match graphemes_before(title, TITLE_CHARS) {
+        Some(kept) => format!("{}…", kept.trim_end()),
         None => title.to_owned(),
     }
 }
