@@ -118,9 +118,11 @@ pub(super) const ITEM_COLUMNS: &str = "c.id, c.platform, c.thread_key, c.state, 
     coalesce(m.direction = 'out', 0)";
 
 /// The message a listed conversation shows (as `m`): its newest inbound
-/// one; in a conversation of the user's own messages only, its newest.
+/// one; in a conversation of the user's own messages only (where there is
+/// no inbound one), its newest, which `messages_by_conversation` finds.
 const SHOWN_MESSAGE: &str = "LEFT JOIN messages m ON m.id = coalesce(c.last_inbound_id,
-    (SELECT id FROM messages WHERE conversation_id = c.id ORDER BY created_at DESC, id DESC LIMIT 1))";
+    (SELECT id FROM messages WHERE conversation_id = c.id AND direction = 'out'
+     ORDER BY created_at DESC, id DESC LIMIT 1))";
 
 pub(super) fn item_from_row(row: &rusqlite::Row<'_>, now: i64) -> rusqlite::Result<QueueItem> {
     let platform: String = row.get(1)?;

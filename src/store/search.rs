@@ -52,7 +52,7 @@ impl Store {
             "WHERE 1"
         };
         let sql = format!(
-            "SELECT {ITEM_COLUMNS}, m.id, m.created_at, m.direction
+            "SELECT {ITEM_COLUMNS}, m.id, m.created_at
              FROM {hits}
              CROSS JOIN messages m ON m.id = f.rowid
              CROSS JOIN conversations c ON c.id = m.conversation_id
@@ -72,11 +72,15 @@ impl Store {
                 ],
                 |row| {
                     let mut item = item_from_row(row, at)?;
-                    let direction: String = row.get(17)?;
                     item.hit = Some(super::queue::Hit {
                         message_id: row.get(15)?,
                         created_at: from_micros(row.get(16)?),
-                        direction: direction.parse().unwrap_or(Direction::In),
+                        // The hit is the message the row shows.
+                        direction: if item.by_me {
+                            Direction::Out
+                        } else {
+                            Direction::In
+                        },
                     });
                     Ok(item)
                 },
