@@ -713,7 +713,7 @@ impl Session {
         let Some(detail) = &self.app.detail else {
             return;
         };
-        for line in &detail.lines {
+        for line in &detail.wrapped.lines {
             let line = line.to_string();
             assert!(
                 !line.chars().any(forbidden),
@@ -728,19 +728,19 @@ impl Session {
     fn newest_message_shows(&self) {
         let app = &self.app;
         let Some(detail) = &app.detail else { return };
-        let Some(&(_, start)) = detail.starts.last() else {
+        let Some(&(_, start)) = detail.wrapped.starts.last() else {
             return;
         };
         // A message ends at the blank line after it.
-        let end = (start + 1..detail.lines.len())
-            .find(|&line| detail.lines[line].spans.is_empty())
-            .unwrap_or(detail.lines.len());
+        let end = (start + 1..detail.wrapped.lines.len())
+            .find(|&line| detail.wrapped.lines[line].spans.is_empty())
+            .unwrap_or(detail.wrapped.lines.len());
         let (width, height) = app.size;
         let pane = Areas::of(Rect::new(0, 0, width, height), app.shown()).thread;
         let top = usize::from(app.thread_scroll);
         let bottom = top + usize::from(pane.height);
-        let shown: Vec<String> = detail.lines
-            [top.min(detail.lines.len())..bottom.min(detail.lines.len())]
+        let shown: Vec<String> = detail.wrapped.lines
+            [top.min(detail.wrapped.lines.len())..bottom.min(detail.wrapped.lines.len())]
             .iter()
             .take(6)
             .map(|line| {
@@ -754,7 +754,7 @@ impl Session {
             start < bottom && end > top,
             "{:?}: the newest message (lines {start}..{end}) is not in view (lines {top}..{bottom} of {}):\n{}",
             app.selected_item().map(|item| &item.thread_id),
-            detail.lines.len(),
+            detail.wrapped.lines.len(),
             shown.join("\n")
         );
     }

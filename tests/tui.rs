@@ -514,11 +514,11 @@ fn the_thread_scrolls_to_its_end_and_no_further() {
     let detail = app.detail.as_ref().unwrap();
     assert_eq!(
         usize::from(end),
-        detail.lines.len() - 20,
+        detail.wrapped.lines.len() - 20,
         "the last line at the bottom (the why line takes the pane's first row)"
     );
     // The last line of the pane's text is on screen, in its bottom row.
-    let last: String = detail.lines.last().unwrap().to_string();
+    let last: String = detail.wrapped.lines.last().unwrap().to_string();
     let screen = rows(&render(&app, 80, 24));
     assert!(!last.trim().is_empty());
     assert!(
@@ -539,7 +539,7 @@ fn the_thread_stays_where_it_was_read_through_a_tag_and_a_refresh() {
         key(&mut app, KeyCode::Char('k'));
     }
     let reading = app.thread_scroll;
-    let end = u16::try_from(app.detail.as_ref().unwrap().lines.len()).unwrap();
+    let end = u16::try_from(app.detail.as_ref().unwrap().wrapped.lines.len()).unwrap();
     assert!(reading + 21 < end, "not at the end: {reading} of {end}");
     key(&mut app, KeyCode::Char('t'));
     key(&mut app, KeyCode::Char('1')); // customer: the queue is read again
@@ -557,7 +557,7 @@ fn the_thread_stays_where_it_was_read_through_a_tag_and_a_refresh() {
     let detail = app.detail.as_ref().unwrap();
     assert_eq!(
         usize::from(app.thread_scroll),
-        detail.lines.len().saturating_sub(20)
+        detail.wrapped.lines.len().saturating_sub(20)
     );
 }
 

@@ -140,13 +140,14 @@ fn enter_opens_a_result_and_esc_returns_to_the_queue_where_it_was() {
     assert_eq!(detail.thread.conversation_id, hit.conversation_id);
     // The thread opens at the message found (or as near as its end allows).
     let start = detail
+        .wrapped
         .starts
         .iter()
         .find(|(id, _)| *id == hit.hit.unwrap().message_id)
         .map(|(_, line)| *line)
         .unwrap();
     // 21 rows of thread at 80×24: a search result has no why line.
-    let last_top = detail.lines.len().saturating_sub(21);
+    let last_top = detail.wrapped.lines.len().saturating_sub(21);
     assert_eq!(usize::from(app.thread_scroll), start.min(last_top));
     assert!(screen(&app).contains("Search · kanji"));
     assert!(screen(&app).contains("esc whole queue"), "how to clear it");
@@ -327,6 +328,7 @@ fn a_result_opens_its_thread_at_the_message_found() {
     let hit = app.selected_item().unwrap().hit.unwrap();
     let detail = app.detail.as_ref().unwrap();
     let start = detail
+        .wrapped
         .starts
         .iter()
         .find(|(id, _)| *id == hit.message_id)
@@ -334,9 +336,9 @@ fn a_result_opens_its_thread_at_the_message_found() {
         .unwrap();
     // In the middle of a long Hacker News thread: not where the queue opens it.
     assert!(
-        start + 21 < detail.lines.len(),
+        start + 21 < detail.wrapped.lines.len(),
         "{start} of {}",
-        detail.lines.len()
+        detail.wrapped.lines.len()
     );
     assert_eq!(usize::from(app.thread_scroll), start);
     let text = screen(&app);

@@ -373,8 +373,8 @@ fn five_hundred_by_two_hundred_draws_every_screen_whole() {
         assert!(list[app.selected].starts_with('▶'), "{name}");
         // The whole thread fits, and every line of it is on the screen.
         let detail = app.detail.as_ref().unwrap();
-        assert!(detail.lines.len() < usize::from(H) - 20, "{name}");
-        for line in &detail.lines {
+        assert!(detail.wrapped.lines.len() < usize::from(H) - 20, "{name}");
+        for line in &detail.wrapped.lines {
             let line = line.to_string();
             assert!(
                 all.contains(line.trim_end()),

@@ -14,6 +14,7 @@ use super::editor::Editor;
 use super::keymap::{Command, Context, Keymap};
 use super::layout::{Areas, ListRow, Shown, list_rows};
 use super::timer::SessionTimer;
+use super::view::conversation::Wrapped;
 use crate::budget::{self, Away, Reading};
 use crate::clock::Zone;
 use crate::config::Config;
@@ -232,11 +233,7 @@ pub struct Detail {
     pub others: Vec<ConversationSummary>,
     /// All of it as drawn `width` columns wide: wrapped when it is loaded
     /// or the width changes, not on every frame or scroll step.
-    pub lines: Vec<ratatui::text::Line<'static>>,
-    /// The line each message of the thread starts on.
-    pub starts: Vec<(i64, usize)>,
-    /// The line after the thread's newest message.
-    pub thread_end: usize,
+    pub wrapped: Wrapped,
     pub width: u16,
 }
 
@@ -284,8 +281,6 @@ pub struct App {
     queue_read_at: DateTime<Utc>,
     pub selected: usize,
     pub queue_offset: usize,
-    /// `queue_offset` as of the last size the session fit in.
-    queue_offset_kept: usize,
     pub focus: Pane,
     pub mode: Mode,
     pub detail: Option<Detail>,
@@ -355,7 +350,6 @@ impl App {
             queue_read_at: now,
             selected: 0,
             queue_offset: 0,
-            queue_offset_kept: 0,
             focus: Pane::Queue,
             mode: Mode::Browse,
             detail: None,
@@ -489,9 +483,6 @@ impl App {
             }
             Event::Resize(width, height) => {
                 self.size = (width, height);
-                // Where the list was at the last size it fit: a moment at a
-                // tiny size must not leave it scrolled.
-                self.queue_offset = self.queue_offset_kept;
                 self.keep_selection_visible();
                 self.wrap_detail();
                 Ok(Vec::new())
@@ -1118,7 +1109,7 @@ impl App {
         let card = self.store.person(person)?;
         if let Some(detail) = &mut self.detail {
             detail.person = Some(card);
-            detail.lines.clear();
+            detail.wrapped.lines.clear();
         }
         self.wrap_detail();
         Ok(())
@@ -1127,11 +1118,10 @@ impl App {
     fn wrap_detail(&mut self) {
         let width = self.areas().thread.width;
         if let Some(detail) = &mut self.detail
-            && (detail.width != width || detail.lines.is_empty())
+            && (detail.width != width || detail.wrapped.lines.is_empty())
         {
-            let wrapped = super::view::conversation::lines(detail, self.zone, usize::from(width));
-            (detail.lines, detail.starts, detail.thread_end) =
-                (wrapped.lines, wrapped.starts, wrapped.thread_end);
+            detail.wrapped =
+                super::view::conversation::lines(detail, self.zone, usize::from(width));
             detail.width = width;
         }
         // A reader at the newest message stays there; one who scrolled keeps
@@ -1148,8 +1138,12 @@ impl App {
         self.thread_at_newest = true;
         let Some(detail) = &self.detail else { return };
         let height = usize::from(self.areas().thread.height);
-        let last_start = detail.starts.last().map_or(0, |&(_, line)| line);
-        let line = detail.thread_end.saturating_sub(height).min(last_start);
+        let last_start = detail.wrapped.starts.last().map_or(0, |&(_, line)| line);
+        let line = detail
+            .wrapped
+            .thread_end
+            .saturating_sub(height)
+            .min(last_start);
         self.thread_scroll = u16::try_from(line).unwrap_or(u16::MAX);
     }
 
@@ -1157,7 +1151,7 @@ impl App {
     fn thread_scroll_max(&self) -> u16 {
         let Some(detail) = &self.detail else { return 0 };
         let height = usize::from(self.areas().thread.height);
-        u16::try_from(detail.lines.len().saturating_sub(height)).unwrap_or(u16::MAX)
+        u16::try_from(detail.wrapped.lines.len().saturating_sub(height)).unwrap_or(u16::MAX)
     }
 
     /// Scrolls the thread up by `lines`, from where it shows.
@@ -1579,9 +1573,7 @@ impl App {
             thread,
             person,
             others,
-            lines: Vec::new(),
-            starts: Vec::new(),
-            thread_end: 0,
+            wrapped: Wrapped::default(),
             width: 0,
         };
         // The same row read again (a refresh, a tag): the reader stays where
@@ -1595,12 +1587,7 @@ impl App {
             (&previous.thread, &previous.person, &previous.others)
                 == (&detail.thread, &detail.person, &detail.others)
         }) {
-            (detail.lines, detail.starts, detail.thread_end, detail.width) = (
-                previous.lines,
-                previous.starts,
-                previous.thread_end,
-                previous.width,
-            );
+            (detail.wrapped, detail.width) = (previous.wrapped, previous.width);
         }
         self.detail = Some(detail);
         self.wrap_detail();
@@ -1610,7 +1597,7 @@ impl App {
         // Open at the newest message: it is the one waiting for an answer;
         // a search result opens at the message found.
         let found = item.hit.and_then(|hit| {
-            let starts = &self.detail.as_ref()?.starts;
+            let starts = &self.detail.as_ref()?.wrapped.starts;
             starts
                 .iter()
                 .find(|(id, _)| *id == hit.message_id)
@@ -1630,6 +1617,11 @@ impl App {
     /// Scrolls the list so the selected row shows (the budget divider takes
     /// a row of its own).
     fn keep_selection_visible(&mut self) {
+        // A list too small to draw keeps where it was: a moment at a tiny
+        // size must not leave it scrolled.
+        if self.areas().too_small {
+            return;
+        }
         let height = usize::from(self.areas().list.height).max(1);
         // No empty rows under the list while rows above it are hidden: a
         // list that grew (a taller terminal) shows its top again. The divider
@@ -1648,9 +1640,6 @@ impl App {
                 .contains(&ListRow::Item(self.selected))
         {
             self.queue_offset += 1;
-        }
-        if !self.areas().too_small {
-            self.queue_offset_kept = self.queue_offset;
         }
     }
 

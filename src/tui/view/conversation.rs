@@ -46,9 +46,9 @@ pub fn draw(frame: &mut Frame<'_>, areas: &Areas, app: &App) {
     }
     // Wrapped in `update` (see `App::wrap_detail`); only what shows is copied.
     let height = usize::from(areas.thread.height);
-    let end = detail.lines.len().saturating_sub(height);
+    let end = detail.wrapped.lines.len().saturating_sub(height);
     let top = usize::from(app.thread_scroll).min(end);
-    let visible = detail.lines[top..].iter().take(height).cloned();
+    let visible = detail.wrapped.lines[top..].iter().take(height).cloned();
     frame.render_widget(Paragraph::new(visible.collect::<Vec<_>>()), areas.thread);
     if let Some(area) = areas.reply {
         reply_box(frame, area, app);
