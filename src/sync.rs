@@ -263,7 +263,7 @@ fn walk(
     let mut seen = std::collections::HashSet::new();
     while report.pages < MAX_PAGES {
         let walk = cursor.walk.clone();
-        let fetched = match source.fetch(
+        let mut fetched = match source.fetch(
             http,
             cursor.since.as_deref(),
             walk.as_ref().map(|walk| walk.next.as_str()),
@@ -275,6 +275,11 @@ fn walk(
             }
             Fetch::Page(fetched) => fetched,
         };
+        // An empty page ends the walk, whatever the service says comes next
+        // (a cursor that never runs out would walk on to MAX_PAGES).
+        if fetched.ids.is_empty() {
+            fetched.next = None;
+        }
         for handle in source.my_handles() {
             my_handles.insert((platform, platform.handle_key(&handle)));
         }

@@ -235,15 +235,11 @@ impl Source for Bluesky<'_> {
         else {
             return Err(anyhow!("{what} answered without a list of notifications"));
         };
-        let total = notifications.len();
         let split = split_by_time(notifications, "uri", "indexedAt", since);
-        let next = (total > 0)
-            .then(|| {
-                page.get("cursor")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            })
-            .flatten();
+        let next = page
+            .get("cursor")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         page["notifications"] = Value::Array(split.fresh);
         Ok(Fetch::Page(Fetched {
             content: PageContent::Bluesky(page),

@@ -432,16 +432,11 @@ impl Source for Github<'_> {
                 "{what} answered something other than a list of notifications"
             ));
         };
-        let total = notifications.len();
         let split = split_by_time(notifications, "id", "updated_at", since);
         let (posts, not_messages) = self.texts_of(http, &split.fresh, bound)?;
-        let next = (total > 0)
-            .then(|| {
-                reply
-                    .header("link")
-                    .and_then(|link| link_next(link, "page"))
-            })
-            .flatten();
+        let next = reply
+            .header("link")
+            .and_then(|link| link_next(link, "page"));
         Ok(Fetch::Page(Fetched {
             content: PageContent::Github(posts),
             not_messages,

@@ -94,13 +94,9 @@ impl Source for Mastodon<'_> {
             .filter(|id| since.is_none_or(|since| !at_or_below(id, since)))
             .max_by(|a, b| (a.len(), a.as_str()).cmp(&(b.len(), b.as_str())))
             .cloned();
-        let next = if total == 0 {
-            None
-        } else {
-            reply
-                .header("link")
-                .and_then(|link| link_next(link, "max_id"))
-        };
+        let next = reply
+            .header("link")
+            .and_then(|link| link_next(link, "max_id"));
         Ok(Fetch::Page(Fetched {
             content: PageContent::Mastodon(Value::Array(fresh)),
             not_messages: Vec::new(),

@@ -1020,6 +1020,29 @@ fn a_session_that_cannot_be_kept_is_said_and_the_sync_still_completes() {
 }
 
 #[test]
+fn an_empty_page_ends_the_walk_whatever_cursor_it_carries() {
+    let server = FakeServer::start();
+    let home = home_for(&server, BLUESKY);
+    // Page 2, mid-walk.
+    server.serve(
+        "/xrpc/app.bsky.notification.listNotifications?cursor=2026-06-11T18:40:02.572Z",
+        "tend/bluesky_empty_page_with_cursor.json",
+        vec![],
+    );
+    let reports = synced(&home, &[]);
+    assert_eq!(
+        (&reports[0]["pages"], &reports[0]["up_to_date"]),
+        (&json!(2), &json!(true))
+    );
+    let lists = server
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("listNotifications"))
+        .count();
+    assert_eq!(lists, 2);
+}
+
+#[test]
 fn a_bluesky_token_refused_mid_sync_gets_a_fresh_session() {
     let server = FakeServer::start();
     let home = home_for(&server, BLUESKY);
