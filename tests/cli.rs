@@ -465,14 +465,16 @@ fn a_file_that_is_not_a_store_is_named_and_kept() {
     std::fs::create_dir_all(home.db().parent().unwrap()).unwrap();
     let text = "my shopping list\n".repeat(300);
     std::fs::write(home.db(), &text).unwrap();
-    home.tend()
-        .arg("inbox")
-        .assert()
-        .code(1)
-        .stderr(format!(
-            "tend: {}: not a tend store (the file is not an SQLite database); check --db/TEND_DB — the file was not changed\n",
-            home.db().display()
-        ));
+    for args in [vec!["inbox"], vec!["import", "-"]] {
+        home.tend()
+            .args(&args)
+            .assert()
+            .code(1)
+            .stderr(format!(
+                "tend: {}: not a tend store (the file is not an SQLite database); check --db/TEND_DB — the file was not changed\n",
+                home.db().display()
+            ));
+    }
     assert_eq!(std::fs::read_to_string(home.db()).unwrap(), text);
 }
 

@@ -13,7 +13,7 @@ mod common;
 use std::fmt::Write as _;
 
 use base64::Engine as _;
-use common::screen::{Seen, app_on, key, type_text};
+use common::screen::{Seen, app_on, key, render, rows, type_text};
 use common::{Home, fixture, fixture_json};
 use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
@@ -707,10 +707,22 @@ impl Session {
 }
 
 impl Session {
+    /// The right pane's conversation: there is one whenever a row is
+    /// selected (none only for an empty list).
+    fn shown_detail(&self) -> Option<&tend::tui::app::Detail> {
+        self.app.selected_item()?;
+        let detail = self.app.detail.as_ref();
+        assert!(
+            detail.is_some(),
+            "a row is selected but the pane shows nothing"
+        );
+        detail
+    }
+
     /// What the right pane hands its widget is already safe: the check does
     /// not lean on ratatui, which drops some control characters itself.
     fn widgets_get_only_safe_text(&self) {
-        let Some(detail) = &self.app.detail else {
+        let Some(detail) = self.shown_detail() else {
             return;
         };
         for line in &detail.wrapped.lines {
@@ -727,10 +739,14 @@ impl Session {
     /// answer: some of it is in the thread pane, whatever else is around it.
     fn newest_message_shows(&self) {
         let app = &self.app;
-        let Some(detail) = &app.detail else { return };
-        let Some(&(_, start)) = detail.wrapped.starts.last() else {
+        let Some(detail) = self.shown_detail() else {
             return;
         };
+        let &(_, start) = detail
+            .wrapped
+            .starts
+            .last()
+            .expect("a conversation has messages, so its thread starts somewhere");
         // A message ends at the blank line after it.
         let end = (start + 1..detail.wrapped.lines.len())
             .find(|&line| detail.wrapped.lines[line].spans.is_empty())
@@ -992,4 +1008,9 @@ fn a_huge_title_elsewhere_does_not_hide_the_message_waiting() {
         key(&mut session.app, KeyCode::Char('j'));
     }
     session.newest_message_shows();
+    let screen = rows(&render(&session.app, 120, 40)).join("\n");
+    assert!(
+        screen.contains("the question waiting for an answer"),
+        "{screen}"
+    );
 }

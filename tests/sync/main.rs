@@ -360,8 +360,10 @@ fn a_token_file_others_can_read_is_refused_before_any_request() {
         "[[accounts]]\nplatform = \"github\"\napi = \"{base}\"\ntoken = \"github-token\"\npage_size = 5\n",
     );
     std::fs::set_permissions(inline.config(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    server.clear_requests();
     let (_, stderr) = sync_fails(&inline, &[]);
     assert!(stderr.contains("config file that holds a secret"));
+    assert!(server.requests().is_empty(), "nothing was sent");
     std::fs::set_permissions(inline.config(), std::fs::Permissions::from_mode(0o600)).unwrap();
     server.clear_requests();
     let reports = synced(&inline, &[]);
@@ -1016,7 +1018,15 @@ fn a_session_that_cannot_be_kept_is_said_and_the_sync_still_completes() {
     assert!(stderr.ends_with("which will sign in again\n"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "said once: {stderr}");
     let reports = synced(&home, &[]);
-    assert_eq!(reports[0]["notes"].as_array().unwrap().len(), 1);
+    let notes = reports[0]["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1);
+    assert!(
+        notes[0]
+            .as_str()
+            .unwrap()
+            .starts_with("the session could not be kept for the next sync"),
+        "{notes:?}"
+    );
 }
 
 #[test]

@@ -110,7 +110,7 @@ impl FakeServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let base = format!("http://{addr}");
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let dir = crate::common::fixture("");
         let routes = load_routes(&dir);
         let shared = Arc::new(Shared {
             base: base.clone(),
@@ -836,12 +836,7 @@ fn parse_answer(raw: &[u8]) -> Answer {
 }
 
 fn fixture_bytes(name: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
+    std::fs::read(crate::common::fixture(name)).unwrap()
 }
 
 const MASTODON_AUTH: (&str, &str) = ("Authorization", "Bearer mastodon-token");
