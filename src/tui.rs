@@ -141,12 +141,13 @@ fn session(
         // Wait for input (or a second, for the clock) ourselves: when the
         // terminal goes away, crossterm's poll spins on end-of-file and never
         // returns, leaving a process burning a core with the store open.
-        match tty.wait(Duration::from_secs(1)) {
-            Readiness::Idle => continue,
-            Readiness::HungUp => return Ok(()),
-            Readiness::Input => {}
+        if tty.hung_up_after_wait(Duration::from_secs(1)) {
+            return Ok(());
         }
-        // Handle everything crossterm has (a read may bring several events).
+        // Handle everything crossterm has (a read may bring several events),
+        // after input and after a wait too: a resize comes as a signal that
+        // ends the wait, and its event must be handled before the keys that
+        // follow it, which would otherwise meet the old size.
         while event::poll(Duration::ZERO)? {
             let incoming = match event::read()? {
                 event::Event::Key(key) => Event::Key(key),
@@ -170,18 +171,13 @@ fn reading(clock: &dyn Clock) -> Reading {
 /// The controlling terminal, watched for input and for hang-up.
 struct Tty(Option<std::fs::File>);
 
-enum Readiness {
-    Input,
-    Idle,
-    HungUp,
-}
-
 impl Tty {
     fn open() -> Tty {
         Tty(std::fs::File::open("/dev/tty").ok())
     }
 
-    fn wait(&self, timeout: Duration) -> Readiness {
+    /// Waits for input, a signal or `timeout`; whether the terminal hung up.
+    fn hung_up_after_wait(&self, timeout: Duration) -> bool {
         use rustix::event::{PollFd, PollFlags, Timespec};
         let stdin = std::io::stdin();
         let mut fds = match &self.0 {
@@ -192,19 +188,12 @@ impl Tty {
             tv_sec: timeout.as_secs().try_into().unwrap_or(1),
             tv_nsec: 0,
         };
-        match rustix::event::poll(&mut fds, Some(&timeout)) {
-            // Nothing within the timeout, or interrupted by a signal: look at
-            // the stop flag and come back.
-            Ok(0) | Err(_) => Readiness::Idle,
-            Ok(_)
-                if fds[0]
-                    .revents()
-                    .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) =>
-            {
-                Readiness::HungUp
-            }
-            Ok(_) => Readiness::Input,
-        }
+        // Nothing within the timeout, or interrupted by a signal, is no
+        // hang-up: the loop looks at the stop flag and the events.
+        matches!(rustix::event::poll(&mut fds, Some(&timeout)), Ok(ready) if ready > 0)
+            && fds[0]
+                .revents()
+                .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL)
     }
 }
 

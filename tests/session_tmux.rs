@@ -32,9 +32,8 @@ impl Tmux {
     /// `EXITED <code>` when it ends.
     fn launch(home: &Home, name: &str, before: &str, env: &str, args: &str) -> Tmux {
         let command = format!(
-            "{before} env TERM=xterm-256color {env} TEND_DB='{}' TEND_CONFIG='{}' '{}' {args}",
-            home.db().display(),
-            home.config().display(),
+            "{before} env TERM=xterm-256color {env} {} '{}' {args}",
+            tend_env_words(home),
             env!("CARGO_BIN_EXE_tend")
         );
         // After a `kill -9` the terminal is still raw (a newline does not
@@ -157,6 +156,17 @@ fn seeded_home() -> Home {
     home
 }
 
+/// The environment `home` gives tend, as shell words, on the real clock:
+/// these sessions' timers run on it.
+fn tend_env_words(home: &Home) -> String {
+    home.tend_env()
+        .iter()
+        .filter(|(name, _)| *name != "TEND_NOW")
+        .map(|(name, value)| format!("{name}='{}'", value.to_string_lossy()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[test]
 fn a_reply_typed_in_the_session_is_stored_after_quitting() {
     let home = seeded_home();
@@ -266,6 +276,7 @@ fn sigterm_restores_the_terminal_and_keeps_what_was_typed() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("reply ·");
     tmux.type_text("typed just before the window closed");
+    tmux.wait_for("typed just before the window closed");
     let pid = tmux.tend_pid();
     assert!(
         Command::new("kill")
@@ -338,9 +349,8 @@ fn ctrl_z_gives_the_shell_back_and_fg_resumes_without_counting_the_stop() {
     let tmux = Tmux::shell("suspend");
     let started = Instant::now();
     tmux.type_text(&format!(
-        "TEND_DB='{}' TEND_CONFIG='{}' '{}'",
-        home.db().display(),
-        home.config().display(),
+        "{} '{}'",
+        tend_env_words(&home),
         env!("CARGO_BIN_EXE_tend")
     ));
     tmux.keys(&["Enter"]);
@@ -465,9 +475,14 @@ fn a_real_terminal_resized_to_one_cell_and_back_keeps_the_session() {
     tmux.type_text("typed before the squeeze");
     // A key typed while the terminal is too small to show the box does
     // nothing (the screen says so); at the sizes that fit, it types.
-    for (width, height) in [("1", "1"), ("10", "3"), ("500", "200"), ("100", "30")] {
+    for (width, height, drawn) in [
+        ("1", "1", "T"),
+        ("10", "3", "too small"),
+        ("500", "200", "reply ·"),
+        ("100", "30", "reply ·"),
+    ] {
         tmux.run(&["resize-window", "-t", "t", "-x", width, "-y", height]);
-        std::thread::sleep(Duration::from_millis(300));
+        tmux.wait_for(drawn);
         tmux.type_text("!");
     }
     let screen = tmux.wait_for("typed before the squeeze!!");
