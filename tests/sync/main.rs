@@ -299,7 +299,21 @@ fn kill_9_at_any_moment_of_a_sync_leaves_a_store_the_next_sync_completes() {
         if migrated == 1
             && home.count("SELECT count(*) FROM sync_cursors WHERE account = 'mastodon'") == 1
         {
-            assert!(home.count("SELECT count(*) FROM messages WHERE platform = 'mastodon'") >= 2);
+            // Exactly the messages of the pages the cursor is past.
+            let stored: Value = serde_json::from_str(
+                &home.text("SELECT cursor FROM sync_cursors WHERE account = 'mastodon'"),
+            )
+            .unwrap();
+            let expected = match (stored["walk"]["next"].as_str(), stored["since"].as_str()) {
+                (Some("88212840"), _) => 2,                            // past page 1
+                (Some("88210777"), _) | (None, Some("88213457")) => 4, // past page 2, or done
+                other => panic!("a cursor no page leads to: {other:?}"),
+            };
+            assert_eq!(
+                home.count("SELECT count(*) FROM messages WHERE platform = 'mastodon'"),
+                expected,
+                "killed after {delay_ms} ms, cursor {stored}"
+            );
         }
     }
     assert!(
