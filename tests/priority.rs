@@ -398,7 +398,7 @@ fn search_finds_words_newest_first_and_filters_narrow_it() {
     assert_eq!(two, ["2026-06-13T09:00:00Z", "2026-06-05T09:00:00Z"]);
     let text = String::from_utf8(search(&home, &["csv", "--limit", "2"]).stdout).unwrap();
     assert!(
-        text.starts_with("2 messages (showing 2; --limit shows more)\n"),
+        text.starts_with("6 messages (showing 2; --limit shows more)\n"),
         "{text}"
     );
     let text = String::from_utf8(search(&home, &["export"]).stdout).unwrap();
